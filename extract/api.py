@@ -1,0 +1,121 @@
+"""The library entry points the CLI and notebooks call.
+
+:func:`load_document` reads and structures one file; :func:`extract_document` runs every
+pass on it; :func:`run` does a whole batch and returns the contract's tables as DataFrames.
+A bad file becomes a row of the ``errors`` table, never the end of the batch.
+"""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pandas as pd
+
+from . import rules
+from .dataset import COLUMNS, frame
+from .errors import ExtractError, IngestError
+from .ingest import SUPPORTED, read
+from .layout import assemble
+from .link import assign_ids, attach_measures, ground
+from .model import Document
+from .passes import load_passes
+from .structure import build
+
+
+@dataclass
+class Extraction:
+    """One document and its rows, table by table."""
+
+    document: Document
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+
+
+def load_document(path: str | Path, doc_id: str | None = None) -> Document:
+    """Read ``path`` and find its structure (tables, headings, sections, sentences)."""
+    path = Path(path)
+    raw, sha256 = read(path)
+    doc = assemble(raw, doc_id or path.stem, source_path=str(path), sha256=sha256)
+    return build(doc)
+
+
+def extract_document(path: str | Path, doc_id: str | None = None) -> Extraction:
+    """Run every pass on one file; rows are linked, grounded and numbered."""
+    doc = load_document(path, doc_id)
+    result = Extraction(doc, {name: [] for name in COLUMNS if name != "errors"})
+    for _name, table, fn in load_passes():
+        result.rows[table].extend(fn(doc))
+    measures = result.rows["measures"]
+    assign_ids(doc.doc_id, "measures", measures)
+    for table in ("targets", "deadlines", "areas", "agencies"):
+        rows = result.rows[table]
+        attach_measures(measures, rows)
+        ground(doc, rows)
+        assign_ids(doc.doc_id, table, rows)
+    for row in result.rows["documents"]:
+        row["doc_id"] = doc.doc_id
+    return result
+
+
+def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, files under folders (recursively) and glob matches, sorted, deduplicated.
+
+    Raises:
+        ExtractError: when a path names nothing.
+    """
+    found: list[Path] = []
+    for item in paths:
+        item = str(item)
+        path = Path(item)
+        if path.is_dir():
+            found.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SUPPORTED
+                          and not p.name.startswith((".", "~$")))
+        elif path.is_file():
+            found.append(path)
+        elif glob.has_magic(item):
+            found.extend(Path(p) for p in sorted(glob.glob(item, recursive=True)) if Path(p).is_file())
+        else:
+            raise ExtractError(f"{item}: no such file or folder; check the path")
+    return list(dict.fromkeys(found))
+
+
+def iter_extractions(paths: Iterable[str | Path]) -> Iterator[Extraction | tuple[Path, ExtractError]]:
+    """Extract each file in turn; yields an :class:`Extraction` or ``(path, error)``."""
+    for path in collect_paths(paths):
+        try:
+            yield extract_document(path)
+        except IngestError as err:
+            yield path, err
+        except ExtractError as err:
+            yield path, ExtractError(f"{path}: {err}")
+
+
+def run(paths: Iterable[str | Path], rules_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """Extract every document under ``paths`` and return the contract's tables.
+
+    Args:
+        paths: files, folders (searched recursively) or glob patterns.
+        rules_dir: a rules directory to use instead of the bundled ``rules/``.
+
+    Returns:
+        ``{table name: DataFrame}`` for documents, targets, deadlines, areas, measures,
+        agencies and errors.
+
+    Example:
+        >>> import extract
+        >>> tables = extract.run(["corpus"])
+        >>> tables["targets"][["indicator", "value", "unit", "target_year"]].head()
+    """
+    if rules_dir is not None:
+        rules.set_rules_dir(rules_dir)
+    collected: dict[str, list[dict]] = {name: [] for name in COLUMNS}
+    for item in iter_extractions(paths):
+        if isinstance(item, Extraction):
+            for table, rows in item.rows.items():
+                collected[table].extend(rows)
+        else:
+            path, err = item
+            collected["errors"].append({"source_path": str(path), "error": str(err)})
+    return {name: frame(name, rows) for name, rows in collected.items()}

@@ -1,0 +1,31 @@
+"""One family of errors: every message names the file or value and says the fix."""
+
+from __future__ import annotations
+
+
+class ExtractError(Exception):
+    """Base of every planx error; catch it to handle all of them at once."""
+
+
+class IngestError(ExtractError):
+    """A file could not be read into a document.
+
+    The message is one line: the file, what is wrong, what to do.
+    """
+
+    def __init__(self, path: str, problem: str, fix: str = ""):
+        self.path = str(path)
+        self.problem = problem
+        self.fix = fix
+        message = f"{self.path}: {problem}"
+        if fix:
+            message += f"; {fix}"
+        super().__init__(message)
+
+
+class RuleFileError(ExtractError):
+    """A rule file is malformed: the message gives ``[file -> key -> index]`` and the cause."""
+
+
+class InternalError(ExtractError):
+    """A bug in planx itself rather than a problem with the input."""

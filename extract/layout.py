@@ -1,0 +1,82 @@
+"""Lay ingested blocks out into one normalised text, recording offsets as it goes.
+
+Each paragraph becomes one line; each table row one line with cells separated by a tab.
+Normalisation happens here, block by block, before any offset is taken.
+"""
+
+from __future__ import annotations
+
+from .model import Block, Cell, Document, Paragraph, RawDocument, Table
+from .normalise import normalise_inline, normalise_line
+
+
+def assemble(raw: RawDocument, doc_id: str, source_path: str = "", sha256: str = "") -> Document:
+    """Build a :class:`Document` (text, paragraphs, real tables) from ``raw``."""
+    parts: list[str] = []
+    paragraphs: list[Paragraph] = []
+    tables: list[Table] = []
+    offset = 0
+
+    def emit(line: str) -> int:
+        nonlocal offset
+        start = offset
+        parts.append(line)
+        parts.append("\n")
+        offset += len(line) + 1
+        return start
+
+    for block in raw.blocks:
+        if block.kind == "table":
+            table = _lay_table(block, emit)
+            if table is not None:
+                tables.append(table)
+            continue
+        line = normalise_line(block.text) if raw.format == "txt" else normalise_inline(block.text)
+        start = emit(line)
+        if line.strip():
+            paragraphs.append(Paragraph(start, start + len(line), block.heading_level, block.bold_lead))
+    text = "".join(parts)
+    return Document(
+        doc_id=doc_id,
+        text=text,
+        format=raw.format,
+        source_path=source_path,
+        sha256=sha256,
+        properties=dict(raw.properties),
+        paragraphs=paragraphs,
+        tables=tables,
+    )
+
+
+def _lay_table(block: Block, emit) -> Table | None:
+    rows = [list(r) for r in block.rows if any(c for c in r)]
+    if not rows:
+        return None
+    width = max(len(r) for r in rows)
+    grid: list[list[Cell]] = []
+    start = None
+    end = 0
+    for r, row in enumerate(rows):
+        row = row + [""] * (width - len(row))
+        texts = ["" if c is None else normalise_inline(c) for c in row]
+        line = "\t".join(texts)
+        line_start = emit(line)
+        start = line_start if start is None else start
+        end = line_start + len(line)
+        cells, pos = [], line_start
+        for c, (value, cell_text) in enumerate(zip(row, texts)):
+            if value is None:
+                cells.append(_covering(grid, cells, r, c))
+            else:
+                cells.append(Cell(pos, pos + len(cell_text), r, c))
+            pos += len(cell_text) + 1
+        grid.append(cells)
+    return Table(start=start, end=end, header=grid[0], rows=grid[1:])
+
+
+def _covering(grid: list[list[Cell]], cells: list[Cell], r: int, c: int) -> Cell:
+    """The cell a merge covers: the one above if it exists, else the one to the left."""
+    source = grid[r - 1][c] if r > 0 else (cells[c - 1] if c > 0 else None)
+    if source is None:
+        return Cell(0, 0, r, c, merged=True)
+    return Cell(source.start, source.end, r, c, merged=True)

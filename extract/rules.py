@@ -1,0 +1,155 @@
+"""The one loader for ``rules/``: YAML and CSV files, validated and compiled once.
+
+A rule file is data with a comment on each entry's intent. Pattern lists share one shape::
+
+    patterns:
+      - id: by_year            # unique within the file
+        intent: 到2025年 — a deadline a target is due by
+        pattern: '到(?P<year>\\d{4})年'
+        examples: [到2025年]
+        counterexamples: [2025年到期]
+
+Every ``examples`` entry must match and no ``counterexamples`` entry may (a test checks
+this for every rule of every file). ``--rules DIR`` or ``PLANX_RULES`` points at another
+directory; :func:`rules_hash` fingerprints whatever is in use.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+from .errors import RuleFileError
+
+_override: Path | None = None
+
+
+def set_rules_dir(path: str | os.PathLike | None) -> None:
+    """Use the rules in ``path`` (``None``: back to the bundled rules)."""
+    global _override
+    _override = Path(path) if path else None
+    _load_cached.cache_clear()
+    load_patterns.cache_clear()
+    rules_hash.cache_clear()
+
+
+def rules_dir() -> Path:
+    """The rules directory in use: an override, ``PLANX_RULES``, else the bundled one."""
+    if _override is not None:
+        return _override
+    if os.environ.get("PLANX_RULES"):
+        return Path(os.environ["PLANX_RULES"])
+    checkout = Path(__file__).resolve().parent.parent / "rules"
+    if (checkout / "README.md").is_file():
+        return checkout
+    return Path(str(resources.files("extract") / "rules"))
+
+
+def load(name: str) -> Any:
+    """The parsed content of ``rules/<name>`` (``.yaml`` assumed without a suffix)."""
+    return _load_cached(str(rules_dir()), name)
+
+
+@lru_cache(maxsize=None)
+def _load_cached(directory: str, name: str) -> Any:
+    path = Path(directory) / (name if "." in Path(name).name else name + ".yaml")
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RuleFileError(f"[{path}] rule file not found; check --rules or PLANX_RULES") from None
+    if path.suffix == ".csv":
+        return [dict(row) for row in csv.DictReader(line for line in raw.splitlines() if not line.startswith("#"))]
+    try:
+        return yaml.safe_load(raw)
+    except yaml.YAMLError as err:
+        raise RuleFileError(f"[{path}] is not valid YAML: {err}") from None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One compiled pattern rule; ``data`` keeps the entry's other keys (e.g. ``kind``)."""
+
+    id: str
+    pattern: Any
+    intent: str
+    examples: tuple[str, ...] = ()
+    counterexamples: tuple[str, ...] = ()
+    data: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+
+_RULE_KEYS = {"id", "intent", "pattern", "examples", "counterexamples"}
+
+
+def compile_pattern(pattern: str, where: str) -> Any:
+    """Compile ``pattern`` with the ``regex`` module, naming ``where`` on failure."""
+    try:
+        return regex.compile(pattern, regex.VERSION1)
+    except regex.error as err:
+        raise RuleFileError(f"[{where} -> pattern] does not compile: {err}") from None
+
+
+@lru_cache(maxsize=None)
+def load_patterns(name: str, key: str = "patterns", template: tuple = ()) -> tuple[Rule, ...]:
+    """The pattern rules under ``key`` in ``rules/<name>.yaml``, compiled once.
+
+    ``template`` is a tuple of ``(placeholder, alternation)`` pairs substituted into each
+    pattern before compiling (``{NUM}`` → the number expression), so rule files stay readable.
+    """
+    entries = (load(name) or {}).get(key)
+    where = f"rules/{name}.yaml -> {key}"
+    if not isinstance(entries, list):
+        raise RuleFileError(f"[{where}] must be a list of rules")
+    rules, seen = [], set()
+    for i, entry in enumerate(entries):
+        here = f"{where} -> {i}"
+        if not isinstance(entry, dict) or not {"id", "intent", "pattern"} <= entry.keys():
+            raise RuleFileError(f"[{here}] needs id, intent and pattern")
+        if entry["id"] in seen:
+            raise RuleFileError(f"[{here}] repeats id {entry['id']!r}")
+        seen.add(entry["id"])
+        pattern = str(entry["pattern"])
+        for placeholder, value in template:
+            pattern = pattern.replace(placeholder, value)
+        rules.append(
+            Rule(
+                id=str(entry["id"]),
+                pattern=compile_pattern(pattern, here),
+                intent=str(entry["intent"]),
+                examples=tuple(entry.get("examples") or ()),
+                counterexamples=tuple(entry.get("counterexamples") or ()),
+                data={k: v for k, v in entry.items() if k not in _RULE_KEYS},
+            )
+        )
+    return tuple(rules)
+
+
+def lexicon(name: str, key: str) -> tuple[str, ...]:
+    """A word list under ``key`` in ``rules/<name>.yaml``; entries may be ``{word: intent}``."""
+    entries = (load(name) or {}).get(key) or []
+    words = []
+    for entry in entries:
+        words.extend(entry.keys() if isinstance(entry, dict) else [entry])
+    return tuple(str(w) for w in words)
+
+
+@lru_cache(maxsize=None)
+def rules_hash() -> str:
+    """sha256 over every rule file's name and bytes, in name order."""
+    digest = hashlib.sha256()
+    root = rules_dir()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".yaml", ".yml", ".csv"}):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
