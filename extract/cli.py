@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import click
@@ -11,7 +12,7 @@ from . import __version__, rules
 from .api import collect_paths, iter_extractions, load_document
 from .dataset import COLUMNS, frame
 from .errors import ExtractError
-from .writers import WRITERS, write_tables
+from .writers import WRITERS, build_run_info, write_run_info, write_tables
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -45,6 +46,7 @@ def extract(paths, output, fmt, rules_dir):
         collect_paths(paths)
     except ExtractError as err:
         raise click.ClickException(str(err)) from None
+    started = datetime.now(timezone.utc)
     collected: dict[str, list[dict]] = {name: [] for name in COLUMNS}
     done = 0
     for item in iter_extractions(paths):
@@ -57,6 +59,8 @@ def extract(paths, output, fmt, rules_dir):
         for table, rows in item.rows.items():
             collected[table].extend(rows)
     write_tables({name: frame(name, rows) for name, rows in collected.items()}, output, fmt)
+    write_run_info(output, build_run_info(collect_paths(paths), collected, started, datetime.now(timezone.utc),
+                                          fmt=fmt, errors=collected["errors"]))
     failed = len(collected["errors"])
     counts = ", ".join(f"{len(collected[t])} {t}" for t in ("targets", "deadlines", "areas", "agencies", "measures"))
     click.echo(f"{done} documents extracted, {failed} failed: {counts} -> {output}", err=True)

@@ -1,62 +1,89 @@
-"""Writers: one function per format, each writing a table atomically.
+"""Export formats behind one ``--format`` option, and the readers that load them back.
 
-A file is written to a temporary name beside its target and renamed into place, so an
-interrupted run never leaves a half-written table.
+=========  ====================================  =====================================
+format     files in the output directory         notes
+=========  ====================================  =====================================
+csv        ``<table>.csv`` each                  UTF-8 with BOM for Excel; formulas
+                                                 neutralised with ``'``
+parquet    ``<table>.parquet`` each              types and nulls kept exactly
+xlsx       ``planx.xlsx``, a sheet per table     frozen header, sized columns,
+                                                 formulas neutralised
+jsonl      ``<table>.jsonl`` each                one object per row, Chinese as is
+duckdb     ``planx.duckdb``                      the tables plus joining views
+=========  ====================================  =====================================
+
+Every file is written under a temporary name beside its target and renamed into place (see
+:func:`atomic_path`), so an interrupted run never leaves a half-written file. Each format is a
+module here with ``SUFFIX``, ``write(tables, directory)`` and ``read(directory)``;
+:func:`read_tables` returns the contract's dtypes whatever the format. ``run.json``
+(:func:`write_run_info`) records what produced the tables.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import ModuleType
 
 import pandas as pd
 
-# Text a spreadsheet would run as a formula; prefixed with ' when written for Excel.
-_FORMULA_START = ("=", "+", "-", "@")
+from . import csv, duckdb, jsonl, parquet, xlsx
+from .common import atomic_path, neutralise_formulas
+from .runinfo import RUN_INFO, build_run_info, write_run_info
+
+Writer = Callable[[Mapping[str, pd.DataFrame], Path], list[Path]]
+Reader = Callable[[Path], dict[str, pd.DataFrame]]
+
+_FORMATS: dict[str, ModuleType] = {"csv": csv, "parquet": parquet, "xlsx": xlsx, "jsonl": jsonl, "duckdb": duckdb}
+
+#: Format name -> (writer of all tables into a directory, suffix of the files it writes).
+WRITERS: dict[str, tuple[Writer, str]] = {name: (module.write, module.SUFFIX) for name, module in _FORMATS.items()}
+#: Format name -> reader of a directory written in that format.
+READERS: dict[str, Reader] = {name: module.read for name, module in _FORMATS.items()}
+
+__all__ = ["READERS", "RUN_INFO", "WRITERS", "atomic_path", "build_run_info", "neutralise_formulas",
+           "read_tables", "write_run_info", "write_tables"]
 
 
-@contextmanager
-def atomic_path(path: Path):
-    """Yield a temporary path next to ``path``; rename it over ``path`` on success."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def _check(fmt: str) -> None:
+    """Raise ValueError naming the known formats when ``fmt`` is not one of them."""
+    if fmt not in _FORMATS:
+        raise ValueError(f"Unknown format {fmt!r}; expected one of {sorted(_FORMATS)}.")
 
 
-def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that start like a formula with ``'`` (CSV/XLSX injection)."""
-    out = df.copy()
-    for column in out.columns:
-        if out[column].dtype == "string":
-            values = out[column]
-            risky = values.str.startswith(_FORMULA_START, na=False) & ~values.str.fullmatch(r"-?\d+(\.\d+)?", na=False)
-            out.loc[risky, column] = "'" + values[risky]
-    return out
+def write_tables(tables: Mapping[str, pd.DataFrame], directory: str | Path, fmt: str = "csv") -> list[Path]:
+    """Write every table to ``directory`` in format ``fmt``.
+
+    Args:
+        tables: Table name to frame, as :func:`extract.dataset.frame` builds them.
+        directory: The output directory; created when missing.
+        fmt: A key of :data:`WRITERS`.
+
+    Returns:
+        The paths written: one per table, or the one workbook or database.
+
+    Raises:
+        ValueError: ``fmt`` is not a known format.
+    """
+    _check(fmt)
+    writer, _ = WRITERS[fmt]
+    return writer(tables, Path(directory))
 
 
-def write_csv(df: pd.DataFrame, path: Path) -> None:
-    """CSV in UTF-8 with a BOM, so Excel on Chinese Windows opens it correctly."""
-    with atomic_path(path) as tmp:
-        neutralise_formulas(df).to_csv(tmp, index=False, encoding="utf-8-sig")
+def read_tables(directory: str | Path, fmt: str = "csv") -> dict[str, pd.DataFrame]:
+    """Read the tables that :func:`write_tables` wrote to ``directory`` in format ``fmt``.
 
+    Args:
+        directory: An output directory.
+        fmt: A key of :data:`READERS`.
 
-WRITERS = {"csv": (write_csv, ".csv")}
+    Returns:
+        Table name to frame, with the contract's columns and dtypes. What a format cannot
+        keep stays lost: CSV and XLSX read the empty string as null and keep the ``'`` before
+        neutralised formulas.
 
-
-def write_tables(tables: dict[str, pd.DataFrame], directory: Path, fmt: str = "csv") -> list[Path]:
-    """Write every table to ``directory`` in ``fmt``; returns the paths written."""
-    writer, suffix = WRITERS[fmt]
-    written = []
-    for name, df in tables.items():
-        path = Path(directory) / f"{name}{suffix}"
-        writer(df, path)
-        written.append(path)
-    return written
+    Raises:
+        ValueError: ``fmt`` is not a known format.
+    """
+    _check(fmt)
+    return READERS[fmt](Path(directory))

@@ -1,0 +1,86 @@
+"""``run.json``: what produced a dataset, so that a table can be traced back and reproduced.
+
+It records the planx version, the hash of the rules used, each input file with its sha256,
+when the run started and finished, how many rows each table got, and the inputs that failed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sized
+from datetime import datetime
+from pathlib import Path
+
+from .. import __version__, rules
+from .common import atomic_path
+
+RUN_INFO = "run.json"
+_CHUNK = 1 << 20
+
+
+def file_sha256(path: str | Path) -> str | None:
+    """The sha256 of the file at ``path``, or None when it cannot be read.
+
+    Args:
+        path: An input file.
+
+    Returns:
+        The hex digest, or None: an unreadable input is already reported among the errors,
+        and it must not stop the run's record from being written.
+    """
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(_CHUNK), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def build_run_info(inputs: Iterable[str | Path], tables: Mapping[str, Sized], started: datetime,
+                   finished: datetime, *, fmt: str, errors: Iterable[Mapping[str, object]] = ()) -> dict:
+    """Describe a run as plain JSON-ready data.
+
+    Args:
+        inputs: The input files, in the order they were read.
+        tables: Table name to its rows (a DataFrame or a list); only the row counts are kept.
+        started: When the run started; pass an aware time (``datetime.now(timezone.utc)``)
+            so the record says which zone it is in.
+        finished: When the run finished.
+        fmt: The output format, a key of :data:`extract.writers.WRITERS`.
+        errors: The inputs that failed, e.g. ``{"source_path": ..., "error": ...}`` rows.
+
+    Returns:
+        A dict with ``planx_version``, ``rules_hash``, ``format``, ``started``, ``finished``,
+        ``seconds``, ``inputs`` (``path`` and ``sha256`` each), ``counts`` and ``errors``.
+    """
+    return {
+        "planx_version": __version__,
+        "rules_hash": rules.rules_hash(),
+        "format": fmt,
+        "started": started.isoformat(),
+        "finished": finished.isoformat(),
+        "seconds": round((finished - started).total_seconds(), 3),
+        "inputs": [{"path": str(path), "sha256": file_sha256(path)} for path in inputs],
+        "counts": {name: len(rows) for name, rows in tables.items()},
+        "errors": [dict(error) for error in errors],
+    }
+
+
+def write_run_info(directory: str | Path, info: Mapping[str, object]) -> Path:
+    """Write ``info`` to ``directory/run.json`` atomically, as readable UTF-8 JSON.
+
+    Args:
+        directory: The output directory.
+        info: Usually :func:`build_run_info`'s result. Values JSON cannot hold, such as paths
+            and datetimes, are written as their ``str()``.
+
+    Returns:
+        The path written.
+    """
+    path = Path(directory) / RUN_INFO
+    with atomic_path(path) as tmp:
+        tmp.write_text(json.dumps(info, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,375 @@
+"""Every export format: round trips, formula neutralising, atomic writes, XLSX layout,
+DuckDB views, run.json, and a CSV that LibreOffice reads back with its Chinese intact."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pandas as pd
+import pytest
+
+import extract
+from extract import rules
+from extract.dataset import COLUMNS, frame
+from extract.writers import (READERS, RUN_INFO, WRITERS, build_run_info, neutralise_formulas, read_tables,
+                             write_run_info, write_tables)
+from extract.writers import csv as csv_writer
+from extract.writers import duckdb as duckdb_writer
+from extract.writers import jsonl as jsonl_writer
+from extract.writers import parquet as parquet_writer
+from extract.writers import xlsx as xlsx_writer
+
+SUZHOU = "suzhou-quality-plan-14fyp"
+JIANGSU = "jiangsu-quality-opinion-2016"
+FORMULA = '=HYPERLINK("http://example.com","点击查看")'
+LONG_TEXT = ("全面实施质量强市战略，推进质量基础设施建设，" * 4) + "\n（责任单位：市市场监管局、市发改委）"
+
+ROWS: dict[str, list[dict]] = {
+    "documents": [
+        {"doc_id": SUZHOU, "title": "苏州市“十四五”质量发展规划", "issuer": "苏州市人民政府", "issue_date": "2021-09-30",
+         "period_start": 2021, "period_end": 2025, "region": "苏州市", "region_code": "320500",
+         "source_path": f"corpus/{SUZHOU}.txt", "format": "txt", "sha256": "0a" * 32, "chars": 19402,
+         "doc_number": "苏府〔2021〕120号"},
+        {"doc_id": JIANGSU, "title": "江苏省人民政府关于加快质量发展的意见", "issuer": "江苏省人民政府",
+         "issue_date": "2016-07-07", "period_start": 2016, "period_end": 2020, "region": "江苏省",
+         "region_code": "320000", "source_path": f"corpus/{JIANGSU}.txt", "format": "txt", "sha256": "f" * 64,
+         "chars": None, "doc_number": None},
+    ],
+    "targets": [
+        {"doc_id": SUZHOU, "target_id": "T1", "kind": "target", "indicator": "森林覆盖率",
+         "indicator_key": "forest_coverage", "value": 30.0, "value_max": None, "unit": "%", "comparator": ">=",
+         "target_year": 2025, "baseline_value": 29.5, "baseline_year": 2020, "area": "苏州市", "measure_id": "M1",
+         "section": "一、总体要求 > （二）发展目标",
+         "sentence": "到2025年，森林覆盖率达到30%以上。", "start": 120, "end": 138, "rule": "targets.reach"},
+        {"doc_id": SUZHOU, "target_id": "T2", "kind": "achieved", "indicator": "中国质量奖提名奖", "indicator_key": None,
+         "value": 2.0, "value_max": None, "unit": "个", "comparator": "=", "target_year": 2020, "baseline_value": None,
+         "baseline_year": None, "area": None, "measure_id": None, "section": "一、发展基础",
+         "sentence": '共获得“中国质量奖”提名奖2个，\n"省长质量奖"16个, 位居全省前列', "start": 40, "end": 62,
+         "rule": "targets.count"},
+        {"doc_id": SUZHOU, "target_id": "T3", "kind": "target", "indicator": FORMULA, "indicator_key": None,
+         "value": 3.5e8, "value_max": 4.25e8, "unit": "元", "comparator": "range", "target_year": None,
+         "baseline_value": None, "baseline_year": None, "area": "苏州工业园区", "measure_id": "M2", "section": None,
+         "sentence": "研发投入3.5亿—4.25亿元", "start": 900, "end": 915, "rule": "targets.range"},
+        {"doc_id": JIANGSU, "target_id": "T1", "kind": "target", "indicator": "-1", "indicator_key": None,
+         "value": -1.0, "value_max": None, "unit": "NA", "comparator": "~", "target_year": 2020, "baseline_value": None,
+         "baseline_year": None, "area": None, "measure_id": None, "section": "二、主要目标",
+         "sentence": "单位GDP能耗下降约1个百分点", "start": 300, "end": 314, "rule": "targets.change"},
+    ],
+    "deadlines": [
+        {"doc_id": SUZHOU, "deadline_id": "D1", "text": "到2025年底前", "kind": "by", "start_year": None, "end_year": 2025,
+         "measure_id": "M1", "section": "三、主要任务", "sentence": "到2025年底前完成。", "start": 500, "end": 508,
+         "rule": "deadlines.by"},
+        {"doc_id": JIANGSU, "deadline_id": "D1", "text": "“十三五”期间", "kind": "during", "start_year": 2016,
+         "end_year": 2020, "measure_id": None, "section": None, "sentence": "“十三五”期间，质量总体水平显著提升。",
+         "start": 10, "end": 17, "rule": "deadlines.plan_period"},
+    ],
+    "areas": [
+        {"doc_id": SUZHOU, "area_id": "A1", "area": "园区", "canonical": "苏州工业园区", "level": "zone", "parent": "苏州市",
+         "admin_code": "320571", "responsible": True, "measure_id": "M1", "section": "三、主要任务",
+         "sentence": "（责任单位：园区、吴江区）", "start": 610, "end": 612, "rule": "areas.responsible"},
+        {"doc_id": SUZHOU, "area_id": "A2", "area": "吴江区", "canonical": "吴江区", "level": "district", "parent": "苏州市",
+         "admin_code": "320509", "responsible": False, "measure_id": "M1", "section": "三、主要任务",
+         "sentence": "推动吴江区丝绸产业提质。", "start": 700, "end": 703, "rule": "areas.mention"},
+        {"doc_id": JIANGSU, "area_id": "A1", "area": "苏南", "canonical": None, "level": None, "parent": None,
+         "admin_code": None, "responsible": None, "measure_id": None, "section": None, "sentence": "苏南地区率先。",
+         "start": 5, "end": 7, "rule": "areas.region"},
+    ],
+    "measures": [
+        {"doc_id": SUZHOU, "measure_id": "M1", "section": "三、主要任务 > （一）实施质量强市战略", "title": "实施质量强市战略",
+         "text": LONG_TEXT, "policy_tool": "environment", "start": 480, "end": 620, "rule": "measures.heading",
+         "note": "@张三 审核"},
+        {"doc_id": SUZHOU, "measure_id": "M2", "section": "三、主要任务 > （二）加大研发投入", "title": "加大研发投入",
+         "text": "鼓励企业加大研发投入。", "policy_tool": None, "start": 880, "end": 940, "rule": "measures.heading",
+         "note": None},
+    ],
+    "agencies": [
+        {"doc_id": SUZHOU, "agency_id": "G1", "agency": "市市场监管局", "role": "lead", "measure_id": "M1",
+         "section": "三、主要任务", "sentence": "（牵头单位：市市场监管局）", "start": 640, "end": 646, "rule": "agencies.lead"},
+        {"doc_id": SUZHOU, "agency_id": "G2", "agency": "市发改委、市工信局", "role": "support", "measure_id": "M1",
+         "section": "三、主要任务", "sentence": "（配合单位：市发改委、市工信局）", "start": 650, "end": 659,
+         "rule": "agencies.support"},
+    ],
+    "errors": [
+        {"source_path": "corpus/坏文件.docx", "error": "无法读取：文件为空 (0 bytes), 请检查"},
+        {"source_path": "corpus/旧文件.doc", "error": "-未安装 LibreOffice"},
+    ],
+}
+
+# Formats that a spreadsheet opens, so they keep the ' before formula-like text.
+SPREADSHEET_FORMATS = {"csv", "xlsx"}
+
+
+class Boom(Exception):
+    """The failure injected in the middle of a write."""
+
+
+@pytest.fixture
+def tables() -> dict[str, pd.DataFrame]:
+    return {name: frame(name, ROWS.get(name, [])) for name in COLUMNS}
+
+
+def test_writers_cover_every_format():
+    assert sorted(WRITERS) == sorted(READERS) == ["csv", "duckdb", "jsonl", "parquet", "xlsx"]
+
+
+def test_sample_covers_every_contract_table():
+    assert set(ROWS) == set(COLUMNS)
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_writers_round_trip(tmp_path, tables, fmt):
+    write_tables(tables, tmp_path, fmt)
+    back = read_tables(tmp_path, fmt)
+    assert set(back) == set(tables)
+    for name, df in tables.items():
+        expected = neutralise_formulas(df) if fmt in SPREADSHEET_FORMATS else df
+        pd.testing.assert_frame_equal(back[name], expected, obj=f"{fmt}:{name}")
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_writers_keep_formula_like_text_as_data(tmp_path, tables, fmt):
+    write_tables(tables, tmp_path, fmt)
+    targets = read_tables(tmp_path, fmt)["targets"].set_index("target_id")
+    prefix = "'" if fmt in SPREADSHEET_FORMATS else ""
+    suzhou, jiangsu = targets[targets.doc_id == SUZHOU], targets[targets.doc_id == JIANGSU]
+    assert suzhou.loc["T3", "indicator"] == prefix + FORMULA
+    assert suzhou.loc["T2", "comparator"] == "="
+    assert jiangsu.loc["T1", "indicator"] == "-1"
+    assert jiangsu.loc["T1", "unit"] == "NA"
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("=SUM(A1:A9)", "'=SUM(A1:A9)"),
+    ("+86 512 6522", "'+86 512 6522"),
+    ("@张三", "'@张三"),
+    ("-未安装", "'-未安装"),
+    ("-1", "-1"),
+    ("-1.5", "-1.5"),
+    ("=", "="),
+    ("-", "-"),
+    (">=", ">="),
+    ("森林覆盖率", "森林覆盖率"),
+    (None, None),
+])
+def test_neutralise_formulas(cell, expected):
+    df = pd.DataFrame({"text": [cell], "number": [-1.0]}).astype({"text": "string", "number": "Float64"})
+    out = neutralise_formulas(df)
+    assert out["text"].equals(pd.Series([expected], dtype="string"))
+    assert out["number"].equals(df["number"])
+
+
+def test_jsonl_writes_plain_json(tmp_path, tables):
+    write_tables(tables, tmp_path, "jsonl")
+    lines = (tmp_path / "targets.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(ROWS["targets"])
+    assert '"indicator": "森林覆盖率"' in lines[0]
+    assert '"target_year": 2025,' in lines[0]
+    assert '"value_max": null' in lines[0]
+    assert json.loads(lines[1])["sentence"] == ROWS["targets"][1]["sentence"]
+
+
+def test_csv_starts_with_bom(tmp_path, tables):
+    write_tables(tables, tmp_path, "csv")
+    data = (tmp_path / "documents.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert "苏州市“十四五”质量发展规划".encode() in data
+
+
+def test_xlsx_sheets_have_frozen_header_and_widths(tmp_path, tables):
+    (path,) = write_tables(tables, tmp_path, "xlsx")
+    assert path.name == "planx.xlsx"
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == list(tables)
+    for sheet in workbook.worksheets:
+        assert sheet.freeze_panes == "A2"
+        assert all(sheet.column_dimensions[cell.column_letter].width for cell in sheet[1])
+        assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    targets = workbook["targets"]
+    widths = {cell.value: targets.column_dimensions[cell.column_letter].width for cell in targets[1]}
+    assert widths["doc_id"] == len(JIANGSU) + 2
+    assert widths["area"] == xlsx_writer.display_width("苏州工业园区") + 2 == 14
+    assert widths["start"] == len("start") + 2
+    measures = workbook["measures"]
+    text_column = next(cell.column_letter for cell in measures[1] if cell.value == "text")
+    assert measures.column_dimensions[text_column].width == 60
+
+
+@pytest.mark.parametrize("text, width", [
+    ("abc", 3),
+    ("苏州", 4),
+    ("ＡＢ", 4),
+    ("苏州\nabcdefgh", 8),
+    ("森" * 40, 60),
+    ("", 0),
+])
+def test_display_width(text, width):
+    assert xlsx_writer.display_width(text) == width
+
+
+def test_xlsx_drops_characters_excel_cannot_hold(tmp_path):
+    df = frame("errors", [{"source_path": "a.pdf", "error": "第一页\x0c第二页\t完"},
+                          {"source_path": "b.pdf", "error": "\x07=1+1"}])
+    write_tables({"errors": df}, tmp_path, "xlsx")
+    assert read_tables(tmp_path, "xlsx")["errors"]["error"].tolist() == ["第一页第二页\t完", "'=1+1"]
+
+
+def test_xlsx_never_writes_a_formula(tmp_path, monkeypatch):
+    # Without neutralising, text starting with "=" must still be stored as text.
+    monkeypatch.setattr(xlsx_writer, "neutralise_formulas", lambda df: df)
+    write_tables({"errors": frame("errors", [{"source_path": "a.pdf", "error": FORMULA}])}, tmp_path, "xlsx")
+    cell = openpyxl.load_workbook(tmp_path / "planx.xlsx")["errors"]["B2"]
+    assert (cell.data_type, cell.value) == ("s", FORMULA)
+
+
+def test_duckdb_views_join_tables(tmp_path, tables):
+    (path,) = write_tables(tables, tmp_path, "duckdb")
+    with duckdb.connect(str(path), read_only=True) as con:
+        rows = con.execute("SELECT doc_id, target_id, document_title, region, period_start, period_end "
+                           "FROM targets_with_documents ORDER BY doc_id, target_id").fetchall()
+        assert rows == [
+            (JIANGSU, "T1", "江苏省人民政府关于加快质量发展的意见", "江苏省", 2016, 2020),
+            *[(SUZHOU, t, "苏州市“十四五”质量发展规划", "苏州市", 2021, 2025) for t in ("T1", "T2", "T3")],
+        ]
+        rows = con.execute("SELECT doc_id, target_id, measure_title, policy_tool "
+                           "FROM targets_with_measures ORDER BY doc_id, target_id").fetchall()
+        assert rows == [(JIANGSU, "T1", None, None), (SUZHOU, "T1", "实施质量强市战略", "environment"),
+                        (SUZHOU, "T2", None, None), (SUZHOU, "T3", "加大研发投入", None)]
+        assert con.execute("SELECT area_id, canonical FROM responsible_areas").fetchall() == [("A1", "苏州工业园区")]
+
+
+def test_duckdb_skips_views_whose_tables_are_missing(tmp_path, tables):
+    (path,) = write_tables({"areas": tables["areas"]}, tmp_path, "duckdb")
+    with duckdb.connect(str(path), read_only=True) as con:
+        views = {row[0] for row in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    assert views == {"responsible_areas"}
+
+
+def _fail_after(real):
+    """``real``, then raise: the data is written but not yet renamed into place."""
+
+    def wrapper(*args, **kwargs):
+        real(*args, **kwargs)
+        raise Boom
+
+    return wrapper
+
+
+def _inject_failure(fmt: str, monkeypatch) -> type[Exception]:
+    """Make the next ``fmt`` write fail after it has written data; returns what it raises."""
+    if fmt == "duckdb":
+        # A view is created after every table: the database is full when it fails.
+        monkeypatch.setitem(duckdb_writer.VIEWS, "broken", ({"targets"}, "SELECT no_such_column FROM targets"))
+        return duckdb.Error
+    if fmt == "xlsx":
+        monkeypatch.setattr(openpyxl.Workbook, "save", _fail_after(openpyxl.Workbook.save))
+        return Boom
+    module = {"csv": csv_writer, "parquet": parquet_writer, "jsonl": jsonl_writer}[fmt]
+    monkeypatch.setattr(module, "write_table", _fail_after(module.write_table))
+    return Boom
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_failed_write_leaves_no_file(tmp_path, monkeypatch, tables, fmt):
+    error = _inject_failure(fmt, monkeypatch)
+    with pytest.raises(error):
+        write_tables(tables, tmp_path, fmt)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", sorted(WRITERS))
+def test_failed_write_keeps_the_previous_file(tmp_path, monkeypatch, tables, fmt):
+    write_tables(tables, tmp_path, fmt)
+    before = sorted(p.name for p in tmp_path.iterdir())
+    error = _inject_failure(fmt, monkeypatch)
+    with pytest.raises(error):
+        write_tables({name: df.iloc[:0] for name, df in tables.items()}, tmp_path, fmt)
+    monkeypatch.undo()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    # documents is written first, so in per-table formats it is the file whose rewrite failed.
+    assert len(read_tables(tmp_path, fmt)["documents"]) == len(ROWS["documents"])
+
+
+def test_unknown_format_is_refused(tmp_path, tables):
+    with pytest.raises(ValueError, match=r"Unknown format 'xls'; expected one of \['csv', 'duckdb'"):
+        write_tables(tables, tmp_path, "xls")
+    with pytest.raises(ValueError, match="Unknown format 'xls'"):
+        read_tables(tmp_path, "xls")
+
+
+def test_run_info_records_the_run(tmp_path, tables):
+    source = tmp_path / "苏州规划.txt"
+    source.write_text("一、总体要求\n到2025年，森林覆盖率达到30%。\n", encoding="utf-8")
+    started = datetime(2024, 5, 1, 8, 0, tzinfo=timezone.utc)
+    finished = datetime(2024, 5, 1, 8, 0, 2, 500000, tzinfo=timezone.utc)
+    info = build_run_info([source, tmp_path / "gone.docx"], tables, started, finished, fmt="parquet",
+                          errors=ROWS["errors"])
+    path = write_run_info(tmp_path / "out", info)
+    assert path == tmp_path / "out" / RUN_INFO
+    text = path.read_text(encoding="utf-8")
+    assert "苏州规划" in text
+    assert json.loads(text) == {
+        "planx_version": extract.__version__,
+        "rules_hash": rules.rules_hash(),
+        "format": "parquet",
+        "started": "2024-05-01T08:00:00+00:00",
+        "finished": "2024-05-01T08:00:02.500000+00:00",
+        "seconds": 2.5,
+        "inputs": [{"path": str(source), "sha256": hashlib.sha256(source.read_bytes()).hexdigest()},
+                   {"path": str(tmp_path / "gone.docx"), "sha256": None}],
+        "counts": {name: len(ROWS[name]) for name in COLUMNS},
+        "errors": ROWS["errors"],
+    }
+
+
+def test_failed_run_info_write_leaves_no_file(tmp_path, monkeypatch):
+    real = Path.write_text
+
+    def half_then_fail(self, data, *args, **kwargs):
+        real(self, data[: len(data) // 2], *args, **kwargs)
+        raise Boom
+
+    monkeypatch.setattr(Path, "write_text", half_then_fail)
+    with pytest.raises(Boom):
+        write_run_info(tmp_path, {"planx_version": extract.__version__, "errors": []})
+    assert list(tmp_path.iterdir()) == []
+
+
+def _libreoffice_calc() -> str:
+    """The ``soffice`` command, skipping the test when it or its spreadsheet part is missing."""
+    soffice = shutil.which("soffice")
+    if not soffice:
+        pytest.skip("LibreOffice (soffice) is not on PATH")
+    program = Path(soffice).resolve().parent
+    # Debian splits Calc from Writer (libreoffice-calc-nogui); without it CSV cannot be opened.
+    if not any((program / name).exists() for name in ("libsclo.so", "libsclo.dylib", "sclo.dll")):
+        pytest.skip("LibreOffice Calc is not installed")
+    return soffice
+
+
+def test_libreoffice_reads_csv_chinese_intact(tmp_path, tables):
+    soffice = _libreoffice_calc()
+    write_tables(tables, tmp_path, "csv")
+    out = tmp_path / "converted"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         # 44 = comma, 34 = double quote, 76 = UTF-8, 1 = start at the first line.
+         "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx", "--outdir", str(out), str(tmp_path / "targets.csv")],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    sheet = openpyxl.load_workbook(out / "targets.xlsx").active
+    header = [cell.value for cell in sheet[1]]
+    assert header == COLUMNS["targets"]
+    rows = [dict(zip(header, values)) for values in sheet.iter_rows(min_row=2, values_only=True)]
+    assert [row["sentence"] for row in rows] == [row["sentence"] for row in ROWS["targets"]]
+    assert [row["section"] for row in rows] == [row["section"] for row in ROWS["targets"]]
+    assert rows[2]["indicator"] == "'" + FORMULA
+    assert rows[1]["comparator"] == "="
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
