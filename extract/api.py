@@ -19,7 +19,7 @@ from .dataset import COLUMNS, frame
 from .errors import ExtractError, IngestError
 from .ingest import SUPPORTED, read
 from .layout import assemble
-from .link import assign_ids, attach_measures, ground
+from .link import assign_ids, attach_measures, ground, require_measure
 from .model import Document
 from .passes import load_passes
 from .structure import build
@@ -50,8 +50,8 @@ def extract_document(path: str | Path, doc_id: str | None = None) -> Extraction:
     measures = result.rows["measures"]
     assign_ids(doc.doc_id, "measures", measures)
     for table in ("targets", "deadlines", "areas", "agencies"):
-        rows = result.rows[table]
-        attach_measures(measures, rows)
+        attach_measures(measures, result.rows[table])
+        rows = result.rows[table] = require_measure(table, result.rows[table])
         ground(doc, rows)
         assign_ids(doc.doc_id, table, rows)
     for row in result.rows["documents"]:

@@ -137,3 +137,42 @@ def evaluate(output_dir, gold_dir, fmt, min_f1, show_errors):
         if low:
             click.echo(f"F1 below {min_f1} for: {', '.join(low)}", err=True)
             sys.exit(1)
+
+
+@cli.command()
+@click.argument("output_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", "report", type=click.Path(dir_okay=False, path_type=Path), default="review.html",
+              show_default=True, help="The HTML file to write.")
+@click.option("--format", "fmt", type=click.Choice(sorted(WRITERS)), default="csv", show_default=True,
+              help="The format OUTPUT_DIR was written in.")
+@click.option("--source-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Find each input file here, by its file name, instead of at its recorded source_path.")
+def review(output_dir, report, fmt, source_dir):
+    """Write one self-contained HTML page showing every row of OUTPUT_DIR in its document.
+
+    Every extracted span is highlighted by table in its document's text, with its fields on
+    hover and click, and a side panel lists the rows with filters by table, kind, rule and
+    document; clicking a row jumps to its place in the text. The page needs no network.
+
+    The tables do not hold the documents' full text, so each document is read again from
+    the source_path in its documents table (relative to the current directory, or found
+    in --source-dir). A file that is missing, has changed since extraction (sha256) or
+    now reads differently is reported, shown without highlights, and exits with 1; its
+    rows are still listed.
+
+    \b
+    Example:
+        planx extract corpus -o output && planx review output -o review.html
+    """
+    from .review import write_report
+
+    try:
+        problems = write_report(output_dir, report, fmt, source_dir)
+    except ExtractError as err:
+        raise click.ClickException(str(err)) from None
+    for doc_id, problem in problems.items():
+        click.echo(f"warning: {doc_id}: text not shown: {problem}", err=True)
+    if problems and not source_dir:
+        click.echo("hint: pass --source-dir DIR when the input files have moved", err=True)
+    click.echo(f"wrote {report}", err=True)
+    sys.exit(1 if problems else 0)

@@ -47,3 +47,16 @@ def attach_measures(measures: list[dict], rows: list[dict]) -> None:
                 row["measure_id"] = measure_id
                 break
             i -= 1
+
+
+def require_measure(table: str, rows: list[dict]) -> list[dict]:
+    """Responsibility belongs to a task: a responsible area outside every measure is only a
+    mention, and an agency outside every measure leads nothing."""
+    if table == "areas":
+        for row in rows:
+            if row.get("responsible") and not row.get("measure_id"):
+                row["responsible"] = False
+        return rows
+    if table == "agencies":
+        return [row for row in rows if row.get("measure_id")]
+    return rows

@@ -8,18 +8,21 @@ import yaml
 
 from extract import rules
 from extract.errors import RuleFileError
+from extract.passes.quantity import rule_templates
 
 
 def _pattern_lists():
     for path in sorted(rules.rules_dir().glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        templates = rule_templates(path.stem) if "templates" in data else ()
         for key, value in data.items():
             if isinstance(value, list) and value and isinstance(value[0], dict) and "pattern" in value[0]:
-                yield path.stem, key
+                yield path.stem, key, templates
 
 
 PATTERN_LISTS = list(_pattern_lists())
-RULES = [(name, key, rule) for name, key in PATTERN_LISTS for rule in rules.load_patterns(name, key)]
+RULES = [(name, key, rule) for name, key, templates in PATTERN_LISTS
+         for rule in rules.load_patterns(name, key, templates)]
 
 
 def test_rule_files_found():

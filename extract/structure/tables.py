@@ -9,6 +9,8 @@ offsets point at the cell text in the document; a table split in two (a page bre
 
 from __future__ import annotations
 
+import bisect
+
 import regex
 
 from .. import rules
@@ -22,8 +24,15 @@ def find_tables(doc: Document) -> None:
     doc.tables[:] = _join_continuations(doc)
     for table in doc.tables:
         _attach_title(doc, table)
-    inside = [(t.start, t.end) for t in doc.tables]
-    doc.paragraphs[:] = [p for p in doc.paragraphs if not any(s <= p.start < e for s, e in inside)]
+    # A line inside a joined table that is no cell (the 续 title between its parts) stays a paragraph.
+    cells = sorted({(c.start, c.end) for t in doc.tables for row in [t.header, *t.rows] for c in row})
+    starts = [s for s, _ in cells]
+    doc.paragraphs[:] = [p for p in doc.paragraphs if not _overlaps_cell(p, cells, starts)]
+
+
+def _overlaps_cell(para, cells: list[tuple[int, int]], starts: list[int]) -> bool:
+    i = bisect.bisect_right(starts, para.end)
+    return any(s < para.end and para.start < e or s == e == para.start for s, e in cells[max(0, i - 3) : i + 1])
 
 
 def _lines(text: str):

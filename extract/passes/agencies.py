@@ -1,0 +1,103 @@
+"""Responsible agencies: 牵头单位/配合单位/责任单位 tags, task-table columns, 由…牵头 phrases
+and organisations that are the subject of a task sentence; names split on 、 and ，."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+
+from .. import rules
+from ..model import Document
+from ..passes import register_pass
+from .context import in_review
+
+
+@lru_cache(maxsize=None)
+def _patterns():
+    config = rules.load("agencies")
+    labels = "|".join(r["label"] for r in config["roles"])
+    return (
+        regex.compile(config["tag"].replace("{LABELS}", labels)),
+        regex.compile(config["led_by"]),
+        regex.compile(config["subject"]),
+        regex.compile(config["organisation"]),
+        regex.compile(config["name_separator"]),
+    )
+
+
+def role_of(label: str) -> str | None:
+    """lead, support or responsible for a tag or column label; ``None`` for other labels."""
+    for entry in rules.load("agencies")["roles"]:
+        if regex.search(entry["label"], label):
+            return entry["role"]
+    return None
+
+
+def split_names(text: str, offset: int) -> list[tuple[str, int, int]]:
+    """``(name, start, end)`` for each organisation named in ``text`` (at ``offset``)."""
+    _tag, _led, _subject, organisation, separator = _patterns()
+    out, start = [], 0
+    for part in [*separator.finditer(text), None]:
+        stop = part.start() if part else len(text)
+        name = text[start:stop]
+        stripped = name.strip(" 等")
+        if stripped and organisation.search(stripped):
+            lead = name.find(stripped)
+            out.append((stripped, offset + start + lead, offset + start + lead + len(stripped)))
+        start = part.end() if part else stop
+    return out
+
+
+def _rows(names, role: str, rule: str) -> list[dict]:
+    return [{"agency": name, "role": role, "start": s, "end": e, "rule": rule} for name, s, e in names]
+
+
+@register_pass("agencies", "agencies")
+def find_agencies(doc: Document) -> list[dict]:
+    """Agency rows from tags, led-by phrases, task sentences and task-table columns."""
+    tag, led_by, subject, _org, _sep = _patterns()
+    text = doc.text
+    rows: list[dict] = []
+    for match in tag.finditer(text):
+        names = split_names(match.group("names"), match.start("names"))
+        rows.extend(_rows(names, role_of(match.group("label")), "agencies.tag"))
+    for sentence in doc.sentences:
+        if doc.in_table(sentence.start) or in_review(doc, sentence.start) or doc.in_box(sentence.start):
+            continue
+        body = text[sentence.start : sentence.end]
+        for match in led_by.finditer(body):
+            role = "lead" if match.group("verb") == "牵头" else "responsible"
+            rows.extend(_rows(split_names(match.group("names"), sentence.start + match.start("names")), role,
+                              "agencies.led_by"))
+        match = subject.match(body)
+        if match:
+            rows.extend(_rows(split_names(match.group("names"), sentence.start + match.start("names")),
+                              "responsible", "agencies.subject"))
+    rows.extend(_table_agencies(doc))
+    return _dedupe(rows)
+
+
+def _table_agencies(doc: Document) -> list[dict]:
+    """Columns headed 牵头单位/责任单位/配合单位 in task tables."""
+    rows = []
+    for table in doc.tables:
+        for col, head in enumerate(table.header):
+            role = role_of(doc.text[head.start : head.end])
+            if role is None:
+                continue
+            for cells in table.rows:
+                cell = cells[col]
+                if not cell.merged:
+                    rows.extend(_rows(split_names(doc.text[cell.start : cell.end], cell.start), role, "agencies.table"))
+    return rows
+
+
+def _dedupe(rows: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for row in rows:
+        key = (row["start"], row["end"])
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
+    return out

@@ -1,0 +1,36 @@
+"""Deadlines: time expressions that bound a commitment, normalised to years.
+
+Every time expression is a candidate; dropped are points in time (a date that only says
+when something happened), past periods relative to the plan (“十三五”时期 in a 十四五 plan),
+expressions in review chapters and 专栏 boxes, and those inside a cited title 《…》.
+"""
+
+from __future__ import annotations
+
+from ..model import Document
+from ..passes import register_pass
+from .context import in_review, time_expressions
+
+
+def in_book_title(text: str, offset: int) -> bool:
+    """The offset lies inside 《…》 (a cited document's title, not this plan's own time)."""
+    return text.rfind("《", 0, offset) > text.rfind("》", 0, offset)
+
+
+def is_deadline(doc: Document, t) -> bool:
+    if t.kind == "point" or t.past:
+        return False
+    period_start = doc.metadata.get("period_start")
+    if t.kind != "recurring" and t.end_year and period_start and t.end_year < period_start:
+        return False
+    return not (in_book_title(doc.text, t.start) or in_review(doc, t.start) or doc.in_box(t.start))
+
+
+@register_pass("deadlines", "deadlines")
+def find_deadlines(doc: Document) -> list[dict]:
+    """One row per forward-looking time expression."""
+    return [
+        {"text": t.text, "kind": t.kind, "start_year": t.start_year, "end_year": t.end_year,
+         "start": t.start, "end": t.end, "rule": t.rule}
+        for t in time_expressions(doc) if is_deadline(doc, t)
+    ]

@@ -1,0 +1,133 @@
+"""Read the indicator a value measures from the clause around it.
+
+Three shapes cover how plans state numbers (patterns in ``rules/targets.yaml``):
+
+* subject + predicate + value: ``制造业产品质量合格率达到97%`` → 制造业产品质量合格率;
+* verb + value + object: ``培育1000家以上高成长企业`` → 高成长企业;
+* list item: ``中国工业大奖5个、全国质量奖10个`` → 中国工业大奖, 全国质量奖.
+
+Offsets are relative to the sentence string given; nothing here knows the document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from .. import rules
+from .timex import find_time_expressions
+
+_CLAUSE_END = regex.compile(r"[，；。！？：,;!?\n]")
+_PAREN = regex.compile(r"[（(][^（()）]*[）)]")
+_EDGE_PUNCT = "、，,；：: \t"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How the clause around a value reads: the indicator and the shape that gave it."""
+
+    indicator: str
+    shape: str
+    predicate: str = ""
+
+
+@lru_cache(maxsize=None)
+def _pattern(key: str):
+    return regex.compile(rules.load("targets")[key])
+
+
+def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around ``[start, end)``: from the last clause mark before to the next after."""
+    left = max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, start)), default=0)
+    right = _CLAUSE_END.search(sentence, end)
+    return left, right.start() if right else len(sentence)
+
+
+def clean(phrase: str) -> str:
+    """Trim what is not the measured thing: leading time words, scope and acquisition verbs,
+    trailing adverbs, long explanatory parentheticals and edge punctuation."""
+    phrase = phrase.strip(_EDGE_PUNCT)
+    times = [t for t in find_time_expressions(phrase) if t.start == 0]
+    if times:
+        phrase = phrase[times[0].end :].strip(_EDGE_PUNCT)
+    limit = int(rules.load("targets")["max_kept_parenthetical"])
+    phrase = _PAREN.sub(lambda m: m.group(0) if len(m.group(0)) - 2 <= limit else "", phrase)
+    for _ in range(2):
+        phrase = _pattern("leading_noise").sub("", phrase).strip(_EDGE_PUNCT)
+        phrase = _pattern("trailing_noise").sub("", phrase).strip(_EDGE_PUNCT)
+    return phrase.strip("“”\"") if phrase.count("“") != phrase.count("”") else phrase
+
+
+def object_phrase(after: str, sentence_rest: str) -> tuple[str, str]:
+    """The noun phrase after a value (up to a verb that starts a new phrase) and the rest.
+
+    ``由…组成的质量创新联合体`` names its head after 组成的, which may lie beyond the clause.
+    """
+    text = after.lstrip("的以上余多左右 ")
+    if text.startswith("由"):
+        made = regex.search(r"(?:组成|构成|参与)的(?P<head>[^，；。]+)", sentence_rest)
+        if made:
+            return made.group("head"), ""
+    verb = _pattern("phrase_verbs").search(text, 1) if len(text) > 1 else None
+    if verb:
+        return text[: verb.start()].strip(_EDGE_PUNCT), text[verb.start() :]
+    return text.strip(_EDGE_PUNCT), ""
+
+
+def read_clause(sentence: str, cue_start: int, end: int, item_start: int, item_end: int) -> Reading | None:
+    """The indicator a value at ``[cue_start, end)`` measures.
+
+    Args:
+        sentence: the sentence text.
+        cue_start: where the value's own words begin (a comparator such as 不低于 included).
+        end: where the value (and its unit) ends.
+        item_start: where this value's stretch of the clause begins (after the previous value).
+        item_end: where the next value's stretch begins (or the clause ends).
+    """
+    before = sentence[item_start:cue_start]
+    after = sentence[end:item_end]
+    predicate = _pattern("predicates").search(before)
+    if predicate and predicate.start() > 0:
+        subject = clean(before[: predicate.start()])
+        if subject:
+            return Reading(subject, "subject_predicate", predicate.group(0))
+    noun, rest = object_phrase(after, sentence[end:])
+    verb_before = _pattern("object_verbs").search(before.strip(_EDGE_PUNCT))
+    # After 、 with nothing in between, the value opens a list item whose noun follows it:
+    # 建成100家示范智能工厂、2000个示范智能车间.
+    opens_item = not regex.split(r"[、，]", before)[-1].strip()
+    if noun and (verb_before or opens_item):
+        if before.rstrip().endswith("在") and rest:
+            noun = noun + rest.strip(_EDGE_PUNCT)
+        return Reading(clean(noun) or noun, "verb_object")
+    item = clean(before)
+    if item:
+        return Reading(item, "list_item")
+    if noun:
+        return Reading(clean(noun) or noun, "object")
+    return None
+
+
+def has_predicate(text: str) -> bool:
+    """``text`` (the words right before a value) ends with a predicate or comparator verb."""
+    return bool(_pattern("predicates").search(text))
+
+
+def split_branches(subject: str, count: int) -> list[str] | None:
+    """Split a 分别 subject into ``count`` branches, completing shared heads.
+
+    ``生产性和生活性服务行业顾客满意度`` with 2 → 生产性服务行业顾客满意度, 生活性服务行业顾客满意度.
+    """
+    subject = regex.sub(r"等[^、和及与]{0,12}$", "", subject)
+    parts = [p for p in regex.split(r"[、和及与]", subject) if p]
+    if len(parts) != count:
+        return None
+    last = parts[-1]
+    completed = []
+    for part in parts[:-1]:
+        if len(part) < len(last) and len(part) <= 4 and len(last) > len(part):
+            part = part + last[len(part) :]
+        completed.append(part)
+    return completed + [last]

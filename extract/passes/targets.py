@@ -1,0 +1,124 @@
+"""Numeric targets in prose: every quantified commitment or reported result, one row a value.
+
+For each sentence of body text (tables and 专栏 boxes aside), the quantities found by
+:mod:`extract.passes.quantity` are read against their clause (:mod:`indicators`) for the
+indicator, against their chapter and cues for the kind (target or achieved), and against
+the time expressions in force for the year. ``…分别达到55000、17000、11000张`` gives three
+rows, each with its own branch of the subject and the shared unit.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from .. import rules
+from ..model import Document, Span
+from ..passes import register_pass
+from .context import in_review, scoped_year
+from .indicators import clause_bounds, has_predicate, read_clause, split_branches
+from .indicator_tables import table_targets
+from .quantity import Quantity, find_quantities
+
+_ASCII_DIGIT = regex.compile(r"\d")
+
+
+def _config() -> dict:
+    return rules.load("targets")
+
+
+def kind_of(doc: Document, sentence: str, offset: int) -> str:
+    """``achieved`` for results (review chapter, 同比-type cues), else ``target``."""
+    config = _config()
+    if regex.search(config["achieved_cues"], sentence):
+        return "achieved"
+    if in_review(doc, offset) and not regex.search(config["target_cues"], sentence):
+        return "achieved"
+    return "target"
+
+
+def _cue_start(q: Quantity) -> int:
+    return getattr(q, "cue_start", None) or q.start
+
+
+def _is_statistic(q: Quantity, before: str) -> bool:
+    """Filter counted words and durations: a row needs a unit or a predicate, and small
+    Chinese-numeral counts (两种资源) need a predicate."""
+    config = _config()
+    if q.unit in config["skip_units"]:
+        return False
+    introduced = has_predicate(before) or q.comparator != "=" or q.change
+    if not _ASCII_DIGIT.search(q.text) and q.value < config["min_chinese_value"] and not introduced:
+        return False
+    return bool(q.unit) or bool(introduced)
+
+
+def _groups(sentence: str, quantities: list[Quantity]) -> list[list[Quantity]]:
+    """Quantities sharing one 分别 predicate form a group; every other quantity stands alone."""
+    groups: list[list[Quantity]] = []
+    for q in quantities:
+        if groups:
+            prev = groups[-1][-1]
+            between = sentence[prev.end : _cue_start(q)]
+            if regex.fullmatch(r"\s*[、和及与]\s*", between) and "分别" in sentence[: _cue_start(groups[-1][0])][-12:]:
+                groups[-1].append(q)
+                continue
+        groups.append([q])
+    return groups
+
+
+@register_pass("targets", "targets")
+def find_targets(doc: Document) -> list[dict]:
+    """Target rows from prose sentences and indicator tables."""
+    rows = []
+    for sentence in doc.sentences:
+        if doc.in_table(sentence.start) or doc.in_box(sentence.start):
+            continue
+        rows.extend(_sentence_targets(doc, sentence))
+    rows.extend(table_targets(doc))
+    return rows
+
+
+def _sentence_targets(doc: Document, span: Span) -> list[dict]:
+    sentence = doc.text[span.start : span.end]
+    quantities = find_quantities(sentence)
+    rows = []
+    for group in _groups(sentence, quantities):
+        first, last = group[0], group[-1]
+        clause_start, clause_end = clause_bounds(sentence, _cue_start(first), last.end)
+        previous = [q for q in quantities if q.end <= _cue_start(first) and q.end > clause_start]
+        item_start = previous[-1].end if previous else clause_start
+        following = [q for q in quantities if _cue_start(q) >= last.end and _cue_start(q) < clause_end]
+        item_end = _cue_start(following[0]) if following else clause_end
+        before = sentence[item_start : first.start]
+        if not _is_statistic(last if len(group) > 1 else first, before):
+            continue
+        if following and has_predicate(sentence[last.end : following[0].start]):
+            continue  # a count inside the subject: 10条产业链收入突破1.5万亿元
+        reading = read_clause(sentence, first.start, last.end, item_start, item_end)
+        if reading is None:
+            continue
+        indicators = [reading.indicator] * len(group)
+        if len(group) > 1:
+            indicators = split_branches(reading.indicator, len(group)) or indicators
+        kind = kind_of(doc, sentence, span.start + first.start)
+        for q, indicator in zip(group, indicators):
+            rows.append(_row(doc, span, q, last, indicator, kind, f"prose.{reading.shape}.{q.rule}"))
+    return rows
+
+
+def _row(doc: Document, span: Span, q: Quantity, last: Quantity, indicator: str, kind: str, rule: str) -> dict:
+    start = span.start + q.start
+    year, recurring = scoped_year(doc, start, span.start, span.end, forward=kind == "target")
+    if year is None and kind == "target" and not recurring:
+        year = doc.metadata.get("period_end")
+    comparator = q.comparator
+    if comparator == "=" and last.comparator != "=" and q is not last:
+        comparator = last.comparator  # 分别稳定在85和80以上: 以上 governs both
+    if q.change and q.change not in indicator:
+        indicator += {"increase": "增长", "decrease": "下降"}.get(q.change, "")
+    return {
+        "kind": kind, "indicator": indicator, "indicator_key": "", "value": q.value, "value_max": q.value_max,
+        "unit": q.unit or last.unit, "comparator": comparator, "target_year": year,
+        "baseline_value": None, "baseline_year": None, "area": "",
+        "start": start, "end": span.start + q.end, "rule": rule, "value_text": q.text,
+    }

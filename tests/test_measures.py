@@ -1,0 +1,52 @@
+"""Measures: lowest-level task headings or lead sentences, never context chapters."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.layout import assemble
+from extract.model import Block, RawDocument
+from extract.passes.measures import find_measures, policy_tool
+from extract.structure import build
+
+
+def measures_of(text: str):
+    doc = build(assemble(RawDocument([Block("paragraph", ln) for ln in text.split("\n")], "txt"), "t"))
+    return [(m["section"], m["title"]) for m in find_measures(doc)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("一、总体要求\n（一）指导思想\n坚持新发展理念。\n二、重点任务\n（一）推进创新\n1.加强研发。正文。\n2.培育人才。正文。",
+         [("二、重点任务 > （一）推进创新", "加强研发"), ("二、重点任务 > （一）推进创新", "培育人才")]),
+        ("第三章 重点任务\n第一节 推进制造强省\n做强先进制造业集群。实施集群培育工程，壮大规模。\n提升产业链水平。推动补链强链。",
+         [("第三章 重点任务 > 第一节 推进制造强省", "做强先进制造业集群"),
+          ("第三章 重点任务 > 第一节 推进制造强省", "提升产业链水平")]),
+        ("四、保障措施\n（一）加强组织领导。各地要建立工作机制。\n（二）强化资金保障。加大投入。",
+         [("四、保障措施", "加强组织领导"), ("四、保障措施", "强化资金保障")]),
+        ("一、发展基础\n（一）主要成效\n1.经济实力增强。地区生产总值达到1万亿元。\n二、主要任务\n（一）夯实发展基础\n正文，推进。",
+         [("二、主要任务", "夯实发展基础")]),
+        ("三、重点任务\n（一）推进数字化转型\n——实施智能化改造。鼓励企业上云，推动改造。\n——建设工业互联网。培育平台。",
+         [("三、重点任务 > （一）推进数字化转型", "实施智能化改造"),
+          ("三、重点任务 > （一）推进数字化转型", "建设工业互联网")]),
+        ("五、重点工作\n（一）稳定经济增长\n全年地区生产总值增长6%左右，确保完成目标任务，推动经济平稳运行。",
+         [("五、重点工作", "稳定经济增长")]),
+        ("一、总体目标\n到2025年，全省质量总体水平显著提升。\n（一）质量水平。合格率达到97%。", []),
+    ],
+)
+def test_measures(text, expected):
+    assert measures_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "title, text, tool",
+    [
+        ("加强人才队伍建设", "培养质量专家，开展岗位技能培训。", "supply"),
+        ("完善法治体系", "加快制定条例，健全监管制度和考核机制。", "environment"),
+        ("开展试点示范", "推进首台套推广应用，扩大政府采购。", "demand"),
+        ("其他", "做好相关工作。", ""),
+    ],
+)
+def test_policy_tool(title, text, tool):
+    assert policy_tool(title, text) == tool

@@ -1,0 +1,99 @@
+"""Targets from prose, phrased as many different plans phrase them."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.layout import assemble
+from extract.model import Block, RawDocument
+from extract.passes.metadata import describe
+from extract.passes.targets import find_targets
+from extract.structure import build
+
+
+def targets_of(text: str, heading: str = "三、重点任务"):
+    lines = [heading, text]
+    doc = build(assemble(RawDocument([Block("paragraph", ln) for ln in lines], "txt"), "t"))
+    describe(doc)
+    doc.metadata.update(period_start=2021, period_end=2025)
+    return doc, find_targets(doc)
+
+
+def brief(rows):
+    return [(r["indicator"], r["value"], r["value_max"], r["unit"], r["comparator"]) for r in rows]
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("到2025年，制造业产品质量合格率达到97%。", [("制造业产品质量合格率", 97, None, "%", "=")]),
+        ("全市规上工业企业研发经费支出占营业收入比重达到2.5%以上。",
+         [("规上工业企业研发经费支出占营业收入比重", 2.5, None, "%", ">=")]),
+        ("培育1000家以上高成长企业。", [("高成长企业", 1000, None, "家", ">=")]),
+        ("累计建成100家示范智能工厂、2000个示范智能车间。",
+         [("示范智能工厂", 100, None, "家", "="), ("示范智能车间", 2000, None, "个", "=")]),
+        ("新培育中国质量奖2－3个，中国工业大奖5个，全国质量奖10个。",
+         [("中国质量奖", 2, 3, "个", "range"), ("中国工业大奖", 5, None, "个", "="), ("全国质量奖", 10, None, "个", "=")]),
+        ("森林覆盖率稳定在24.1%以上。", [("森林覆盖率", 24.1, None, "%", ">=")]),
+        ("单位地区生产总值能耗控制在0.35吨标准煤以内。", [("单位地区生产总值能耗", 0.35, None, "吨标准煤", "<=")]),
+        ("城镇新增就业不少于12万人。", [("城镇新增就业", 120000, None, "人", ">=")]),
+        ("全省高新技术企业数量突破5万家。", [("高新技术企业数量", 50000, None, "家", ">")]),
+        ("城镇调查失业率控制在5.5%以内。", [("城镇调查失业率", 5.5, None, "%", "<=")]),
+        ("生产性和生活性服务行业顾客满意度分别稳定在85和80以上。",
+         [("生产性服务行业顾客满意度", 85, None, "", ">="), ("生活性服务行业顾客满意度", 80, None, "", ">=")]),
+        ("质量管理体系证书、环境管理体系证书、职业健康安全管理体系证书等三体系证书分别达到55000、17000、11000张。",
+         [("质量管理体系证书", 55000, None, "张", "="), ("环境管理体系证书", 17000, None, "张", "="),
+          ("职业健康安全管理体系证书", 11000, None, "张", "=")]),
+        ("到2025年，10条优势产业链主营业务收入突破1.5万亿元。",
+         [("10条优势产业链主营业务收入", 1.5e12, None, "元", ">")]),
+        ("建立不少于15个由龙头企业、科研院所等组成的质量创新联合体。", [("质量创新联合体", 15, None, "个", ">=")]),
+        ("每千人口拥有执业（助理）医师数达到3.2人。", [("每千人口拥有执业（助理）医师数", 3.2, None, "人", "=")]),
+        ("推动两种资源、三大工程协同发展。", []),
+        ("深入贯彻党的十九届五中全会精神，推进一体化发展。", []),
+        ("以苏州市第十三次党代会精神为指导。", []),
+    ],
+)
+def test_prose_targets(sentence, expected):
+    _doc, rows = targets_of(sentence)
+    got = brief(rows)
+    assert len(got) == len(expected), got
+    for (ind, value, vmax, unit, comp), (eind, evalue, evmax, eunit, ecomp) in zip(got, expected):
+        assert eind in ind or ind in eind, (ind, eind)
+        assert value == pytest.approx(evalue)
+        assert (vmax is None) == (evmax is None) and (vmax is None or vmax == pytest.approx(evmax))
+        assert (unit, comp) == (eunit, ecomp)
+
+
+@pytest.mark.parametrize(
+    "heading, sentence, kind",
+    [
+        ("（一）发展成效", "制造业产品质量合格率达96.76%。", "achieved"),
+        ("一、“十三五”时期工作回顾", "地区生产总值达到2.27万亿元。", "achieved"),
+        ("三、重点任务", "2020年特种设备事故起数同比下降70%。", "achieved"),
+        ("三、重点任务", "到2025年，制造业产品质量合格率达到97%。", "target"),
+        ("（二）面临挑战", "认证机构覆盖本地认证市场占比不足50%。", "achieved"),
+    ],
+)
+def test_kind_from_section_and_cues(heading, sentence, kind):
+    _doc, rows = targets_of(sentence, heading)
+    assert rows and {r["kind"] for r in rows} == {kind}
+
+
+@pytest.mark.parametrize(
+    "sentence, year",
+    [
+        ("到2023年，全市高新技术企业达到1万家。", 2023),
+        ("培育1000家以上高成长企业。", 2025),
+        ("各级政府每年专题研究质量工作不少于2次。", None),
+        ("“十四五”末，森林覆盖率达到30%。", 2025),
+    ],
+)
+def test_target_year(sentence, year):
+    _doc, rows = targets_of(sentence)
+    assert rows and rows[0]["target_year"] == year
+
+
+def test_value_offsets_point_at_the_value():
+    doc, rows = targets_of("到2025年，制造业产品质量合格率达到97%，培育1000家以上高成长企业。")
+    for row in rows:
+        assert doc.text[row["start"] : row["end"]] == row["value_text"]
