@@ -157,11 +157,13 @@ def match(table: str, gold: list[dict], pred: list[dict]) -> TableScore:
         for pi, p in enumerate(pred):
             score = scorer(g, p)
             if score >= threshold:
-                candidates.append((-score, bool(g.get("optional")), gi, pi))
+                # Ties (the spec leaves their order open) go to the row whose sentence holds the quote.
+                located = normalise_text(g.get("quote", ""))[:12] in _text(p.get("sentence"))
+                candidates.append((-score, not located, bool(g.get("optional")), gi, pi))
     candidates.sort()
     used_gold, used_pred = set(), set()
     result = TableScore()
-    for _neg, optional, gi, pi in candidates:
+    for _neg, _elsewhere, optional, gi, pi in candidates:
         if gi in used_gold or pi in used_pred:
             continue
         used_gold.add(gi)

@@ -49,8 +49,14 @@ def paragraph_at(doc: Document, offset: int) -> Paragraph | None:
     return None
 
 
+def in_book_title(text: str, offset: int) -> bool:
+    """The offset lies inside 《…》 (a cited document's title, not this plan's own time)."""
+    return text.rfind("《", 0, offset) > text.rfind("》", 0, offset)
+
+
 def _between(doc: Document, start: int, end: int) -> list[TimeExpression]:
-    return [t for t in time_expressions(doc) if start <= t.start and t.end <= end]
+    return [t for t in time_expressions(doc)
+            if start <= t.start and t.end <= end and not in_book_title(doc.text, t.start)]
 
 
 def _opening(doc: Document, para: Paragraph) -> TimeExpression | None:

@@ -9,12 +9,7 @@ from __future__ import annotations
 
 from ..model import Document
 from ..passes import register_pass
-from .context import in_review, time_expressions
-
-
-def in_book_title(text: str, offset: int) -> bool:
-    """The offset lies inside 《…》 (a cited document's title, not this plan's own time)."""
-    return text.rfind("《", 0, offset) > text.rfind("》", 0, offset)
+from .context import in_book_title, in_review, time_expressions
 
 
 def is_deadline(doc: Document, t) -> bool:

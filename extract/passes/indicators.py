@@ -22,6 +22,7 @@ from .timex import find_time_expressions
 _CLAUSE_END = regex.compile(r"[，；。！？：,;!?\n]")
 _PAREN = regex.compile(r"[（(][^（()）]*[）)]")
 _EDGE_PUNCT = "、，,；：: \t"
+_COMPARATOR = regex.compile(r"不少于|不低于|至少|超过|多于|不超过|不高于|突破")
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,8 @@ def object_phrase(after: str, sentence_rest: str) -> tuple[str, str]:
             return made.group("head"), ""
     verb = _pattern("phrase_verbs").search(text, 1) if len(text) > 1 else None
     if verb:
-        return text[: verb.start()].strip(_EDGE_PUNCT), text[verb.start() :]
-    return text.strip(_EDGE_PUNCT), ""
+        return text[: verb.start()].strip(_EDGE_PUNCT).rstrip("和及与"), text[verb.start() :]
+    return text.strip(_EDGE_PUNCT).rstrip("和及与"), ""
 
 
 def read_clause(sentence: str, cue_start: int, end: int, item_start: int, item_end: int) -> Reading | None:
@@ -91,14 +92,14 @@ def read_clause(sentence: str, cue_start: int, end: int, item_start: int, item_e
     predicate = _pattern("predicates").search(before)
     if predicate and predicate.start() > 0:
         subject = clean(before[: predicate.start()])
-        if subject:
+        # 开展不少于200项质量攻关: a comparator after a verb qualifies the verb's object.
+        qualifies_object = _COMPARATOR.fullmatch(predicate.group(0)) and _pattern("object_verbs").search(subject)
+        if subject and not qualifies_object:
             return Reading(subject, "subject_predicate", predicate.group(0))
     noun, rest = object_phrase(after, sentence[end:])
-    verb_before = _pattern("object_verbs").search(before.strip(_EDGE_PUNCT))
-    # After 、 with nothing in between, the value opens a list item whose noun follows it:
-    # 建成100家示范智能工厂、2000个示范智能车间.
-    opens_item = not regex.split(r"[、，]", before)[-1].strip()
-    if noun and (verb_before or opens_item):
+    # A noun right after the value is what is counted (培育1000家高成长企业, …光电产品2个示范点);
+    # the words before it name the thing when none follows (中国工业大奖5个、全国质量奖10个).
+    if noun and not after.lstrip().startswith(tuple("、，,；;")):
         if before.rstrip().endswith("在") and rest:
             noun = noun + rest.strip(_EDGE_PUNCT)
         return Reading(clean(noun) or noun, "verb_object")
@@ -124,10 +125,12 @@ def split_branches(subject: str, count: int) -> list[str] | None:
     parts = [p for p in regex.split(r"[、和及与]", subject) if p]
     if len(parts) != count:
         return None
-    last = parts[-1]
+    first, last = parts[0], parts[-1]
     completed = []
-    for part in parts[:-1]:
-        if len(part) < len(last) and len(part) <= 4 and len(last) > len(part):
-            part = part + last[len(part) :]
+    for i, part in enumerate(parts):
+        if i < count - 1 and len(part) <= 4 and len(part) < len(last):
+            part = part + last[len(part) :]  # 生产性和生活性服务行业… share the head
+        elif i > 0 and len(part) <= 4 and len(part) < len(first):
+            part = first[: len(first) - len(part)] + part  # 事故起数和死亡人数 share the modifier
         completed.append(part)
-    return completed + [last]
+    return completed
