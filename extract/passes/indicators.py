@@ -49,7 +49,8 @@ def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
 def clean(phrase: str) -> str:
     """Trim what is not the measured thing: leading time words, scope and acquisition verbs,
     trailing adverbs, long explanatory parentheticals and edge punctuation."""
-    phrase = phrase.strip(_EDGE_PUNCT)
+    # The bullets and enumerators that open a lead sentence (——, 一是) open no indicator either.
+    phrase = regex.sub(rules.load("measures")["lead_sentence"]["prefix"], "", phrase.strip(_EDGE_PUNCT))
     times = [t for t in find_time_expressions(phrase) if t.start == 0]
     if times:
         phrase = phrase[times[0].end :].strip(_EDGE_PUNCT)
