@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import regex
+
 from ..errors import IngestError
 from ..model import Block, RawDocument
 
-# Tried in order; GB18030 is a superset of GBK and GB2312, and decodes most legacy files.
-_ENCODINGS = ("utf-8", "gb18030")
 
 
 def decode(path: Path, data: bytes) -> str:
-    """Decode text bytes, trusting a BOM first, then strict UTF-8, then GB18030.
+    """Decode text bytes: a BOM first, then strict UTF-8, UTF-16 that reads as text, GB18030
+    (a superset of GBK and GB2312).
 
     Raises:
         IngestError: when no encoding decodes the bytes cleanly.
@@ -21,21 +22,42 @@ def decode(path: Path, data: bytes) -> str:
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
-    if _looks_utf16(data):
-        return data.decode("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be")
-    for encoding in _ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    utf16 = _as_utf16(data)
+    if utf16 is not None:
+        return utf16
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
     raise IngestError(path, "is not text in UTF-8, UTF-16 or GB18030",
                       "re-save it as UTF-8 (or check it is not a binary file)")
 
 
-def _looks_utf16(data: bytes) -> bool:
-    """UTF-16 without a BOM: every other byte of ASCII-heavy text is zero."""
-    sample = data[:400]
-    return len(sample) >= 4 and (sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4)
+_PLAUSIBLE = regex.compile(r"[\p{Han}\p{P}\p{Zs}\x20-\x7e\n\r\t\u3000-\u303f\uff00-\uffef]")
+
+
+def _as_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: the byte order whose decoding reads as Chinese text, if any.
+
+    GB18030 decodes nearly any bytes, so UTF-16 is tried first and kept only when almost
+    every character is Han, punctuation or ASCII.
+    """
+    if len(data) % 2:
+        return None
+    best = None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        share = len(_PLAUSIBLE.findall(text)) / max(len(text), 1)
+        if share > 0.95 and (best is None or share > best[0]):
+            best = (share, text)
+    return best[1] if best else None
 
 
 def read(path: Path, data: bytes) -> RawDocument:
