@@ -13,7 +13,7 @@ from extract.structure.tables import table_cells_text
 from .conftest import CORPUS, FIXTURES
 
 STEM = "suzhou-quality-plan-14fyp"
-FORMATS = ["docx", pytest.param("doc", marks=pytest.mark.skipif(
+FORMATS = ["docx", "pdf", pytest.param("doc", marks=pytest.mark.skipif(
     shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"))]
 
 

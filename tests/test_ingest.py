@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 
@@ -112,3 +113,28 @@ def test_doc_converted_by_libreoffice():
     raw, _ = read(FIXTURES / "suzhou-quality-plan-14fyp.doc")
     assert raw.format == "doc"
     assert any(b.text == "十、保障措施" for b in raw.blocks)
+
+
+def test_pdf_pages_rejoined_without_page_numbers():
+    from extract.api import load_document
+
+    doc = load_document(FIXTURES / "suzhou-quality-plan-14fyp.pdf")
+    assert "“十四五”时期，是苏州加快建设充分展现“强富美高”新图景的社会主义现代化强市的关键时期" in doc.text
+    assert not [line for line in doc.text.split("\n") if re.fullmatch(r"[—\-\s]*\d+[—\-\s]*", line)]
+
+
+def test_scanned_pdf_needs_ocr(tmp_path):
+    from PIL import Image
+
+    path = tmp_path / "scan.pdf"
+    Image.new("RGB", (200, 300), "white").save(path)
+    assert one_line_error(path).endswith("has no text layer (a scanned PDF); run OCR on it first (e.g. ocrmypdf) "
+                                         "and try again")
+
+
+def test_truncated_pdf(tmp_path):
+    data = (FIXTURES / "jiangsu-quality-opinion-2016.pdf").read_bytes()
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(data[: len(data) // 3])
+    message = one_line_error(path)
+    assert "damaged or truncated" in message or "no text layer" in message
