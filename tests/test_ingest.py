@@ -7,6 +7,7 @@ import shutil
 import zipfile
 
 import pytest
+from pathlib import Path
 
 from extract.errors import IngestError
 from extract.ingest import read
@@ -138,3 +139,24 @@ def test_truncated_pdf(tmp_path):
     path.write_bytes(data[: len(data) // 3])
     message = one_line_error(path)
     assert "damaged or truncated" in message or "no text layer" in message
+
+
+@pytest.mark.parametrize("name", ["plan.html", "plan-gbk.html"])
+def test_html_keeps_the_article_and_drops_chrome(name):
+    from extract.api import extract_document
+
+    result = extract_document(Path(__file__).parent / "data" / "html" / name)
+    text = result.document.text
+    assert "一、总体要求" in text and "制造业产品质量合格率" in text
+    for chrome in ("首页", "当前位置", "相关报道", "我市召开质量工作会议", "ICP备案号"):
+        assert chrome not in text
+    assert result.rows["documents"][0]["title"] == "某市“十四五”质量发展规划"
+    assert (result.rows["documents"][0]["period_start"], result.rows["documents"][0]["period_end"]) == (2021, 2025)
+    assert {r["value"] for r in result.rows["targets"]} >= {97, 1000}
+    assert len(result.document.tables) == 1
+
+
+def test_html_without_article(tmp_path):
+    path = tmp_path / "empty.html"
+    path.write_text("<html><head><title>x</title></head><body><nav>首页</nav></body></html>", encoding="utf-8")
+    assert "no article text" in one_line_error(path)
