@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 
 from extract.errors import IngestError
 from extract.ingest import read
