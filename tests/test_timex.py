@@ -209,19 +209,6 @@ def test_five_year_period_rejects(name):
     assert five_year_period(name) is None
 
 
-RULE_LISTS = [("time", "patterns"), ("time", "names")]
-RULES = [rule for name, key in RULE_LISTS for rule in rules.load_patterns(name, key, rule_templates(name))]
-
-
-@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
-def test_rule_examples(rule):
-    assert rule.intent
-    for example in rule.examples:
-        assert rule.pattern.search(example), f"{rule.id} misses its example {example!r}"
-    for counter in rule.counterexamples:
-        assert not rule.pattern.search(counter), f"{rule.id} matches its counterexample {counter!r}"
-
-
 def test_every_pattern_names_known_kind_and_reading():
     for rule in rules.load_patterns("time", "patterns", rule_templates("time")):
         assert rule.get("kind") in {"by", "during", "recurring", "point"}, rule.id

@@ -14,7 +14,8 @@ duckdb     ``planx.duckdb``                      the tables plus joining views
 
 Every file is written under a temporary name beside its target and renamed into place (see
 :func:`atomic_path`), so an interrupted run never leaves a half-written file. Each format is a
-module here with ``SUFFIX``, ``write(tables, directory)`` and ``read(directory)``;
+module here with ``SUFFIX`` and either ``write_table``/``read_table`` (one file per table) or
+``write(tables, directory)``/``read(directory)`` (one file for all);
 :func:`read_tables` returns the contract's dtypes whatever the format. ``run.json``
 (:func:`write_run_info`) records what produced the tables.
 """
@@ -28,7 +29,7 @@ from types import ModuleType
 import pandas as pd
 
 from . import csv, duckdb, jsonl, parquet, xlsx
-from .common import atomic_path, neutralise_formulas
+from .common import atomic_path, neutralise_formulas, read_each, write_each
 from .runinfo import RUN_INFO, build_run_info, write_run_info
 
 Writer = Callable[[Mapping[str, pd.DataFrame], Path], list[Path]]
@@ -36,10 +37,25 @@ Reader = Callable[[Path], dict[str, pd.DataFrame]]
 
 _FORMATS: dict[str, ModuleType] = {"csv": csv, "parquet": parquet, "xlsx": xlsx, "jsonl": jsonl, "duckdb": duckdb}
 
+
+
+def _writer(module: ModuleType) -> Writer:
+    """A format's own ``write``, or one file per table through its ``write_table``."""
+    if hasattr(module, "write"):
+        return module.write
+    return lambda tables, directory: write_each(tables, Path(directory), module.SUFFIX, module.write_table)
+
+
+def _reader(module: ModuleType) -> Reader:
+    if hasattr(module, "read"):
+        return module.read
+    return lambda directory: read_each(Path(directory), module.SUFFIX, module.read_table)
+
+
 #: Format name -> (writer of all tables into a directory, suffix of the files it writes).
-WRITERS: dict[str, tuple[Writer, str]] = {name: (module.write, module.SUFFIX) for name, module in _FORMATS.items()}
+WRITERS: dict[str, tuple[Writer, str]] = {name: (_writer(module), module.SUFFIX) for name, module in _FORMATS.items()}
 #: Format name -> reader of a directory written in that format.
-READERS: dict[str, Reader] = {name: module.read for name, module in _FORMATS.items()}
+READERS: dict[str, Reader] = {name: _reader(module) for name, module in _FORMATS.items()}
 
 __all__ = ["READERS", "RUN_INFO", "WRITERS", "atomic_path", "build_run_info", "neutralise_formulas",
            "read_tables", "write_run_info", "write_tables"]

@@ -43,28 +43,3 @@ def read_table(path: Path) -> pd.DataFrame:
     # Only the empty cell is null: text such as "NA" or "None" is data, not a missing value.
     return pd.read_csv(path, encoding=_ENCODING, dtype={c: dtype(c) for c in header},
                        keep_default_na=False, na_values=[""])
-
-
-def write(tables: Mapping[str, pd.DataFrame], directory: Path) -> list[Path]:
-    """Write each table to ``directory/<name>.csv``.
-
-    Args:
-        tables: Table name to frame.
-        directory: The output directory.
-
-    Returns:
-        The paths written.
-    """
-    return write_each(tables, directory, SUFFIX, write_table)
-
-
-def read(directory: Path) -> dict[str, pd.DataFrame]:
-    """Read every ``*.csv`` table in ``directory``.
-
-    Args:
-        directory: A directory written by :func:`write`.
-
-    Returns:
-        Table name to typed frame.
-    """
-    return read_each(directory, SUFFIX, read_table)

@@ -44,28 +44,3 @@ def read_table(path: Path) -> pd.DataFrame:
         rows = [json.loads(line) for line in handle if line.strip()]
     # dtype=object keeps the Python ints: inference would turn a column with a null to float.
     return pd.DataFrame(rows, dtype=object)
-
-
-def write(tables: Mapping[str, pd.DataFrame], directory: Path) -> list[Path]:
-    """Write each table to ``directory/<name>.jsonl``.
-
-    Args:
-        tables: Table name to frame.
-        directory: The output directory.
-
-    Returns:
-        The paths written.
-    """
-    return write_each(tables, directory, SUFFIX, write_table)
-
-
-def read(directory: Path) -> dict[str, pd.DataFrame]:
-    """Read every ``*.jsonl`` table in ``directory``.
-
-    Args:
-        directory: A directory written by :func:`write`.
-
-    Returns:
-        Table name to typed frame.
-    """
-    return read_each(directory, SUFFIX, read_table)

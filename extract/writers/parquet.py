@@ -32,28 +32,3 @@ def read_table(path: Path) -> pd.DataFrame:
         The table.
     """
     return pd.read_parquet(path, engine="pyarrow", dtype_backend="numpy_nullable")
-
-
-def write(tables: Mapping[str, pd.DataFrame], directory: Path) -> list[Path]:
-    """Write each table to ``directory/<name>.parquet``.
-
-    Args:
-        tables: Table name to frame.
-        directory: The output directory.
-
-    Returns:
-        The paths written.
-    """
-    return write_each(tables, directory, SUFFIX, write_table)
-
-
-def read(directory: Path) -> dict[str, pd.DataFrame]:
-    """Read every ``*.parquet`` table in ``directory``.
-
-    Args:
-        directory: A directory written by :func:`write`.
-
-    Returns:
-        Table name to typed frame.
-    """
-    return read_each(directory, SUFFIX, read_table)
