@@ -12,38 +12,51 @@ jsonl      ``<table>.jsonl`` each                one object per row, Chinese as 
 duckdb     ``planx.duckdb``                      the tables plus joining views
 =========  ====================================  =====================================
 
-Every file is written under a temporary name beside its target and renamed into place (see
-:func:`atomic_path`), so an interrupted run never leaves a half-written file. Each format is a
-module here with ``SUFFIX`` and either ``write_table``/``read_table`` (one file per table) or
-``write(tables, directory)``/``read(directory)`` (one file for all);
-:func:`read_tables` returns the contract's dtypes whatever the format. ``run.json``
-(:func:`write_run_info`) records what produced the tables.
+Tables are written through a sink (:func:`open_sink`) that takes them a piece at a time, a
+document's rows or a batch's, so memory stays flat however many documents a run reads::
+
+    with open_sink(directory, "parquet") as sink:
+        for tables in per_document_tables:
+            sink.append(tables)
+
+Each file is written under a temporary name beside its target and renamed into place when
+the ``with`` block ends (see :mod:`.sink`); if it raises, the temporaries are removed and the
+files already there stay untouched, so an interrupted run never leaves a half-written file.
+Every contract table (or every table named, see :func:`open_sink`) gets its file, with just
+its header if never appended. The same appends give byte-identical files in csv, jsonl,
+parquet and xlsx.
+
+Each format is a module here with ``SUFFIX`` and either ``TableFile``/``read_table`` (one
+file per table) or ``Sink``/``read(directory)`` (one file for all); :func:`read_tables`
+returns the contract's dtypes whatever the format. ``run.json`` (:func:`write_run_info`)
+records what produced the tables.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 
 import pandas as pd
 
+from ..dataset import COLUMNS
 from . import csv, duckdb, jsonl, parquet, xlsx
-from .common import atomic_path, neutralise_formulas, read_each, write_each
+from .common import atomic_path, neutralise_formulas, read_each
 from .runinfo import RUN_INFO, build_run_info, write_run_info
+from .sink import Sink, TableFilesSink
 
-Writer = Callable[[Mapping[str, pd.DataFrame], Path], list[Path]]
 Reader = Callable[[Path], dict[str, pd.DataFrame]]
 
 _FORMATS: dict[str, ModuleType] = {"csv": csv, "parquet": parquet, "xlsx": xlsx, "jsonl": jsonl, "duckdb": duckdb}
 
 
-
-def _writer(module: ModuleType) -> Writer:
-    """A format's own ``write``, or one file per table through its ``write_table``."""
-    if hasattr(module, "write"):
-        return module.write
-    return lambda tables, directory: write_each(tables, Path(directory), module.SUFFIX, module.write_table)
+def _sink(module: ModuleType) -> Callable[..., Sink]:
+    """A format's own ``Sink``, or one file per table through its ``TableFile``."""
+    if hasattr(module, "Sink"):
+        return module.Sink
+    return partial(TableFilesSink, suffix=module.SUFFIX, table_file=module.TableFile)
 
 
 def _reader(module: ModuleType) -> Reader:
@@ -52,13 +65,14 @@ def _reader(module: ModuleType) -> Reader:
     return lambda directory: read_each(Path(directory), module.SUFFIX, module.read_table)
 
 
-#: Format name -> (writer of all tables into a directory, suffix of the files it writes).
-WRITERS: dict[str, tuple[Writer, str]] = {name: (_writer(module), module.SUFFIX) for name, module in _FORMATS.items()}
+#: Format name -> the sink writing it, called with the output directory and the table names
+#: (see :func:`open_sink`).
+WRITERS: dict[str, Callable[..., Sink]] = {name: _sink(module) for name, module in _FORMATS.items()}
 #: Format name -> reader of a directory written in that format.
 READERS: dict[str, Reader] = {name: _reader(module) for name, module in _FORMATS.items()}
 
-__all__ = ["READERS", "RUN_INFO", "WRITERS", "atomic_path", "build_run_info", "neutralise_formulas",
-           "read_tables", "write_run_info", "write_tables"]
+__all__ = ["READERS", "RUN_INFO", "WRITERS", "Sink", "atomic_path", "build_run_info", "neutralise_formulas",
+           "open_sink", "read_tables", "write_run_info", "write_tables"]
 
 
 def _check(fmt: str) -> None:
@@ -67,8 +81,30 @@ def _check(fmt: str) -> None:
         raise ValueError(f"Unknown format {fmt!r}; expected one of {sorted(_FORMATS)}.")
 
 
+def open_sink(directory: str | Path, fmt: str = "csv", *, tables: Iterable[str] = tuple(COLUMNS)) -> Sink:
+    """A sink writing tables to ``directory`` in format ``fmt``, a piece at a time.
+
+    Use it as a context manager and call :meth:`Sink.append` with each piece; the files
+    appear when the block ends without an exception, and ``paths`` then lists them.
+
+    Args:
+        directory: The output directory; created when missing.
+        fmt: A key of :data:`WRITERS`.
+        tables: The tables written even if never appended to, with just their header; by
+            default every contract table. Tables appended are written whether named or not.
+
+    Returns:
+        The sink, not yet started.
+
+    Raises:
+        ValueError: ``fmt`` is not a known format.
+    """
+    _check(fmt)
+    return WRITERS[fmt](Path(directory), tables)
+
+
 def write_tables(tables: Mapping[str, pd.DataFrame], directory: str | Path, fmt: str = "csv") -> list[Path]:
-    """Write every table to ``directory`` in format ``fmt``.
+    """Write every table to ``directory`` in format ``fmt``, in one piece.
 
     Args:
         tables: Table name to frame, as :func:`extract.dataset.frame` builds them.
@@ -81,9 +117,9 @@ def write_tables(tables: Mapping[str, pd.DataFrame], directory: str | Path, fmt:
     Raises:
         ValueError: ``fmt`` is not a known format.
     """
-    _check(fmt)
-    writer, _ = WRITERS[fmt]
-    return writer(tables, Path(directory))
+    with open_sink(directory, fmt, tables=tables) as sink:
+        sink.append(tables)
+    return sink.paths
 
 
 def read_tables(directory: str | Path, fmt: str = "csv") -> dict[str, pd.DataFrame]:

@@ -1,4 +1,5 @@
-"""What every format shares: atomic files, formula neutralising, typed frames, plain rows.
+"""What every format shares: atomic files, formula neutralising, typed frames, plain rows,
+Arrow schemas.
 
 Each format module builds on these so that no writer has its own way of renaming a temporary
 file or of turning pandas' nullable scalars into plain Python values.
@@ -8,11 +9,12 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from ..dataset import COLUMNS, dtype
 
@@ -68,9 +70,43 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         if out[column].dtype == "string":
             values = out[column]
-            risky = values.str.startswith(_FORMULA_START, na=False) & ~values.str.fullmatch(_HARMLESS, na=False)
-            out.loc[risky, column] = "'" + values[risky]
+            starts = values.str.startswith(_FORMULA_START, na=False)
+            # Most columns have no such cell: skip the regex and the rewrite, the costly parts.
+            if starts.any():
+                risky = starts & ~values.str.fullmatch(_HARMLESS, na=False)
+                out[column] = values.mask(risky, "'" + values)
     return out
+
+
+#: A column's dtype: a pandas alias such as "Int64", or a dtype object.
+Dtype = str | pd.api.extensions.ExtensionDtype
+
+
+def table_columns(table: str, columns: Iterable[str]) -> list[str]:
+    """The columns a frame of ``table`` has once typed: the contract's first, then its others.
+
+    Args:
+        table: The table's name; a name outside the contract has no fixed columns.
+        columns: The frame's own columns, in their order.
+
+    Returns:
+        The contract's columns of ``table``, then those of ``columns`` not among them.
+    """
+    contract = COLUMNS.get(table, [])
+    return contract + [c for c in columns if c not in contract]
+
+
+def cast(df: pd.DataFrame, dtypes: Mapping[str, Dtype]) -> pd.DataFrame:
+    """``df`` with exactly the columns of ``dtypes``, in its order and of its dtypes.
+
+    Args:
+        df: A frame; a column it lacks is added empty, one ``dtypes`` lacks is dropped.
+        dtypes: Column name to dtype.
+
+    Returns:
+        The new frame.
+    """
+    return df.reindex(columns=list(dtypes)).astype(dict(dtypes))
 
 
 def typed(table: str, df: pd.DataFrame) -> pd.DataFrame:
@@ -87,9 +123,46 @@ def typed(table: str, df: pd.DataFrame) -> pd.DataFrame:
     Returns:
         The typed frame.
     """
+    return cast(df, {c: dtype(c) for c in table_columns(table, df.columns)})
+
+
+def column_dtypes(table: str, df: pd.DataFrame) -> dict[str, Dtype]:
+    """The columns and dtypes that a table's first frame ``df`` fixes for the whole table.
+
+    The contract's columns come first, of the contract's dtypes. A column outside the contract
+    keeps the nullable (extension) dtype it already has, so that a table of its own, such as
+    ``compare``, keeps its numbers; any other gets :func:`extract.dataset.dtype`'s.
+
+    Args:
+        table: The table's name.
+        df: Its first frame.
+
+    Returns:
+        Column name to dtype, in the table's column order.
+    """
     contract = COLUMNS.get(table, [])
-    columns = contract + [c for c in df.columns if c not in contract]
-    return df.reindex(columns=columns).astype({c: dtype(c) for c in columns})
+    dtypes: dict[str, Dtype] = {c: dtype(c) for c in table_columns(table, df.columns)}
+    for column in df.columns:
+        if column not in contract and isinstance(df[column].dtype, pd.api.extensions.ExtensionDtype):
+            dtypes[column] = df[column].dtype
+    return dtypes
+
+
+def arrow_schema(dtypes: Mapping[str, Dtype]) -> pa.Schema:
+    """The Arrow schema of a table with the columns and dtypes ``dtypes``.
+
+    Built from the dtypes, not from data: a column that is all null in the first batch of a
+    table still gets its real type. The schema carries pandas' metadata, so that pandas alone
+    reads the nullable dtypes back.
+
+    Args:
+        dtypes: Column name to dtype, in order, as :func:`column_dtypes` gives them.
+
+    Returns:
+        The schema.
+    """
+    empty = pd.DataFrame({c: pd.Series(dtype=d) for c, d in dtypes.items()})
+    return pa.Schema.from_pandas(empty, preserve_index=False)
 
 
 def plain_rows(df: pd.DataFrame) -> Iterator[list]:
@@ -106,28 +179,6 @@ def plain_rows(df: pd.DataFrame) -> Iterator[list]:
     values = df.astype(object).where(df.notna(), None)
     for row in values.itertuples(index=False, name=None):
         yield list(row)
-
-
-def write_each(tables: Mapping[str, pd.DataFrame], directory: Path, suffix: str,
-               write_one: Callable[[pd.DataFrame, Path], None]) -> list[Path]:
-    """Write each table to its own file ``<name><suffix>``, each one atomically.
-
-    Args:
-        tables: Table name to frame.
-        directory: Where the files go.
-        suffix: The files' suffix, with its dot.
-        write_one: Writes one frame to the (temporary) path it is given.
-
-    Returns:
-        The paths written, in the order of ``tables``.
-    """
-    paths = []
-    for name, df in tables.items():
-        path = Path(directory) / f"{name}{suffix}"
-        with atomic_path(path) as tmp:
-            write_one(df, tmp)
-        paths.append(path)
-    return paths
 
 
 def read_each(directory: Path, suffix: str, read_one: Callable[[Path], pd.DataFrame]) -> dict[str, pd.DataFrame]:

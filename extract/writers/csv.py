@@ -14,27 +14,33 @@ from pathlib import Path
 import pandas as pd
 
 from ..dataset import dtype
-from .common import neutralise_formulas, read_each, write_each
+from .common import Dtype, neutralise_formulas
+from .sink import TextTableFile
 
 SUFFIX = ".csv"
 _ENCODING = "utf-8-sig"
 
 
-def write_table(df: pd.DataFrame, path: Path) -> None:
-    """Write one table to ``path`` as CSV, formulas neutralised.
+class TableFile(TextTableFile):
+    """One table's CSV file: the header and the BOM once, then each piece's rows."""
 
-    Args:
-        df: The table.
-        path: The file to write.
-    """
-    neutralise_formulas(df).to_csv(path, index=False, encoding=_ENCODING)
+    # utf-8-sig writes the BOM with the first text only, however many pieces follow.
+    encoding = _ENCODING
+
+    def __init__(self, path: Path, dtypes: Mapping[str, Dtype]) -> None:
+        super().__init__(path, dtypes)
+        pd.DataFrame(columns=self.columns).to_csv(self.handle, index=False)
+
+    def write(self, df: pd.DataFrame) -> None:
+        """Append ``df``'s rows, formulas neutralised."""
+        neutralise_formulas(df).to_csv(self.handle, index=False, header=False)
 
 
 def read_table(path: Path) -> pd.DataFrame:
     """Read one CSV table, each column parsed straight into its contract dtype.
 
     Args:
-        path: A file written by :func:`write_table`.
+        path: A file written by :class:`TableFile`.
 
     Returns:
         The table.

@@ -13,18 +13,20 @@ Query it with ``duckdb planx.duckdb`` or ``duckdb.connect("planx.duckdb", read_o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
-from .common import atomic_path, typed
+from .common import Dtype, arrow_schema, typed
+from .sink import Sink as BaseSink
 
 DATABASE = "planx.duckdb"
 SUFFIX = ".duckdb"
 
-# View name -> (tables it reads, its query). Left joins: a target without a document or
-# measure row is still listed, with the joined columns empty.
+# View name -> (tables it reads, its query); a view is created when its tables are written.
+# Left joins: a target without a document or measure row is still listed, with the joined
+# columns empty.
 VIEWS: dict[str, tuple[set[str], str]] = {
     "targets_with_documents": ({"targets", "documents"}, """
         SELECT t.*, d.title AS document_title, d.issuer, d.region, d.region_code,
@@ -43,36 +45,46 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def write(tables: Mapping[str, pd.DataFrame], directory: Path) -> list[Path]:
-    """Write every table, and the views their tables allow, to ``directory/planx.duckdb``.
+class Sink(BaseSink):
+    """Writes every table, then the views its tables allow, into ``directory/planx.duckdb``.
 
-    Args:
-        tables: Table name to frame; the name becomes the SQL table's name.
-        directory: The output directory.
-
-    Returns:
-        The one path written.
+    A table is created, with its fixed types, when it is added; each batch is one insert.
     """
-    # Imported here, not at the top: most runs write CSV and need not load DuckDB.
-    import duckdb
 
-    path = Path(directory) / DATABASE
-    with atomic_path(path) as tmp, duckdb.connect(str(tmp)) as con:
-        for name, df in tables.items():
-            con.register("_frame", df)
-            con.execute(f"CREATE TABLE {_quote(name)} AS SELECT * FROM _frame")
-            con.unregister("_frame")
+    def _start(self) -> None:
+        # Imported here, not at the top: most runs write CSV and need not load DuckDB.
+        import duckdb
+
+        self._con = self._open.enter_context(duckdb.connect(str(self._temp(self.directory / DATABASE))))
+        self._schemas: dict[str, pa.Schema] = {}
+
+    def _add_table(self, name: str, dtypes: dict[str, Dtype]) -> None:
+        # Created from the Arrow schema, not from rows: a column all null in the first batch
+        # would otherwise get whatever type DuckDB guesses for it.
+        schema = self._schemas[name] = arrow_schema(dtypes)
+        self._run_on(f"CREATE TABLE {_quote(name)} AS SELECT * FROM _rows", schema.empty_table())
+
+    def _write(self, name: str, df: pd.DataFrame) -> None:
+        rows = pa.Table.from_pandas(df, schema=self._schemas[name], preserve_index=False)
+        self._run_on(f"INSERT INTO {_quote(name)} SELECT * FROM _rows", rows)
+
+    def _run_on(self, statement: str, rows: pa.Table) -> None:
+        """Run ``statement``, in which ``_rows`` names ``rows``."""
+        self._con.register("_rows", rows)
+        self._con.execute(statement)
+        self._con.unregister("_rows")
+
+    def _finish(self) -> None:
         for view, (needs, query) in VIEWS.items():
-            if needs <= tables.keys():
-                con.execute(f"CREATE VIEW {_quote(view)} AS {query}")
-    return [path]
+            if needs <= self._schemas.keys():
+                self._con.execute(f"CREATE VIEW {_quote(view)} AS {query}")
 
 
 def read(directory: Path) -> dict[str, pd.DataFrame]:
     """Read every table (not the views) of ``directory/planx.duckdb``.
 
     Args:
-        directory: A directory written by :func:`write`.
+        directory: A directory written by :class:`Sink`.
 
     Returns:
         Table name to typed frame, by name.

@@ -7,35 +7,31 @@ as JSON integers. Unlike CSV, the empty string and null stay distinct.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
-from .common import plain_rows, read_each, write_each
+from .common import plain_rows
+from .sink import TextTableFile
 
 SUFFIX = ".jsonl"
 
 
-def write_table(df: pd.DataFrame, path: Path) -> None:
-    """Write one table to ``path`` as JSON Lines.
+class TableFile(TextTableFile):
+    """One table's JSON Lines file, a line per row."""
 
-    Args:
-        df: The table.
-        path: The file to write.
-    """
-    columns = [str(c) for c in df.columns]
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+    def write(self, df: pd.DataFrame) -> None:
+        """Append ``df``'s rows."""
         for row in plain_rows(df):
             # allow_nan=False: NaN is not JSON; plain_rows has already made it null.
-            handle.write(json.dumps(dict(zip(columns, row)), ensure_ascii=False, allow_nan=False) + "\n")
+            self.handle.write(json.dumps(dict(zip(self.columns, row)), ensure_ascii=False, allow_nan=False) + "\n")
 
 
 def read_table(path: Path) -> pd.DataFrame:
     """Read one JSON Lines table; blank lines are skipped.
 
     Args:
-        path: A file written by :func:`write_table`.
+        path: A file written by :class:`TableFile`.
 
     Returns:
         The table, untyped (:func:`~extract.writers.common.typed` types it).

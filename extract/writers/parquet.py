@@ -1,4 +1,8 @@
-"""Parquet: one file per table, written by pyarrow; types and nulls are kept exactly."""
+"""Parquet: one file per table, written by pyarrow; types and nulls are kept exactly.
+
+The schema comes from the contract's dtypes, not from the rows, and each batch the sink
+writes (see :mod:`.sink`) is one row group.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +10,35 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-from .common import read_each, write_each
+from .common import Dtype, arrow_schema
 
 SUFFIX = ".parquet"
 
 
-def write_table(df: pd.DataFrame, path: Path) -> None:
-    """Write one table to ``path`` as Parquet.
+class TableFile:
+    """One table's Parquet file, a row group per batch."""
 
-    Args:
-        df: The table.
-        path: The file to write.
-    """
-    df.to_parquet(path, engine="pyarrow", index=False)
+    def __init__(self, path: Path, dtypes: Mapping[str, Dtype]) -> None:
+        self._schema = arrow_schema(dtypes)
+        self._writer = pq.ParquetWriter(path, self._schema)
+
+    def write(self, df: pd.DataFrame) -> None:
+        """Write ``df`` as one row group."""
+        self._writer.write_table(pa.Table.from_pandas(df, schema=self._schema, preserve_index=False))
+
+    def close(self) -> None:
+        """Write the footer and close the file."""
+        self._writer.close()
 
 
 def read_table(path: Path) -> pd.DataFrame:
     """Read one Parquet table with pandas' nullable dtypes.
 
     Args:
-        path: A file written by :func:`write_table`.
+        path: A file written by :class:`TableFile`.
 
     Returns:
         The table.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sized
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -39,22 +39,27 @@ def file_sha256(path: str | Path) -> str | None:
     return digest.hexdigest()
 
 
-def build_run_info(inputs: Iterable[str | Path], tables: Mapping[str, Sized], started: datetime,
-                   finished: datetime, *, fmt: str, errors: Iterable[Mapping[str, object]] = ()) -> dict:
+def build_run_info(inputs: Iterable[tuple[str | Path, str | None]], counts: Mapping[str, int], started: datetime,
+                   finished: datetime, *, fmt: str, errors: Iterable[Mapping[str, object]] = (),
+                   **details: object) -> dict:
     """Describe a run as plain JSON-ready data.
 
     Args:
-        inputs: The input files, in the order they were read.
-        tables: Table name to its rows (a DataFrame or a list); only the row counts are kept.
+        inputs: ``(path, sha256)`` of each input file, in the order they were read; the
+            sha256 is None for a file that could not be read.
+        counts: Table name to its number of rows.
         started: When the run started; pass an aware time (``datetime.now(timezone.utc)``)
             so the record says which zone it is in.
         finished: When the run finished.
         fmt: The output format, a key of :data:`extract.writers.WRITERS`.
         errors: The inputs that failed, e.g. ``{"source_path": ..., "error": ...}`` rows.
+        details: More facts about the run (how many documents were reused, say), recorded
+            after the counts.
 
     Returns:
         A dict with ``planx_version``, ``rules_hash``, ``format``, ``started``, ``finished``,
-        ``seconds``, ``inputs`` (``path`` and ``sha256`` each), ``counts`` and ``errors``.
+        ``seconds``, ``inputs`` (``path`` and ``sha256`` each), ``counts``, the ``details``
+        and ``errors``.
     """
     return {
         "planx_version": __version__,
@@ -63,8 +68,9 @@ def build_run_info(inputs: Iterable[str | Path], tables: Mapping[str, Sized], st
         "started": started.isoformat(),
         "finished": finished.isoformat(),
         "seconds": round((finished - started).total_seconds(), 3),
-        "inputs": [{"path": str(path), "sha256": file_sha256(path)} for path in inputs],
-        "counts": {name: len(rows) for name, rows in tables.items()},
+        "inputs": [{"path": str(path), "sha256": sha256} for path, sha256 in inputs],
+        "counts": dict(counts),
+        **details,
         "errors": [dict(error) for error in errors],
     }
 
