@@ -1,16 +1,24 @@
 """Score an output directory against gold JSONL, as ``DESIGN.md`` specifies.
 
 Per document, gold and predicted rows are paired one to one, greedily, highest similarity
-first. Optional gold rows are neither rewarded nor penalised: a prediction paired with one
-is dropped from both sides. String similarity is 1 when, after removing spaces and
-punctuation, one string contains the other and the longer is at most twice the shorter
-plus 6 characters; otherwise the Dice coefficient of the character bigrams.
+first. Optional gold rows are neither rewarded nor penalised: required rows are paired first,
+and optional ones only take the predictions left over, which then count on neither side.
+String similarity is 1 when, after removing spaces and punctuation, one string contains the
+other and the longer is at most twice the shorter plus 6 characters; otherwise the Dice
+coefficient of the character bigrams.
+
+Every document that any gold table names is scored in every table; predictions for other
+documents are not scored. Precision, recall and F1 are ``None`` (undefined) when their
+denominator is 0, as for a table where a document has neither gold nor predicted rows.
+
+``tests/test_evaluate_spec.py`` checks all of this against a reference written from the spec.
 """
 
 from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -20,7 +28,8 @@ import regex
 
 from .normalise import normalise_text
 
-_STRIP = regex.compile(r"[\p{P}\p{S}\s]+")
+# Spaces and punctuation only: symbols (～ + × ℃ ㎡) are part of the wording.
+_STRIP = regex.compile(r"[\p{P}\s]+")
 
 TABLES = ("targets", "deadlines", "areas", "measures")
 ATTRIBUTES = {
@@ -29,6 +38,8 @@ ATTRIBUTES = {
     "areas": ("canonical", "level", "admin_code"),
     "measures": ("section",),
 }
+# The string whose similarity pairs each table's rows.
+KEYS = {"targets": "indicator", "deadlines": "text", "areas": "area", "measures": "title"}
 
 
 def similarity(a: str, b: str) -> float:
@@ -39,15 +50,25 @@ def similarity(a: str, b: str) -> float:
     short, long_ = sorted((a, b), key=len)
     if short in long_ and len(long_) <= 2 * len(short) + 6:
         return 1.0
+    return _dice(a, b)
+
+
+def _dice(a: str, b: str) -> float:
+    """Dice coefficient of the character bigrams, a repeated bigram counted as often as it occurs."""
     ga, gb = _bigrams(a), _bigrams(b)
     if not ga or not gb:
         return 0.0
-    common = sum(min(ga.count(x), gb.count(x)) for x in set(ga))
-    return 2 * common / (len(ga) + len(gb))
+    return 2 * (ga & gb).total() / (ga.total() + gb.total())
 
 
-def _bigrams(s: str) -> list[str]:
-    return [s[i : i + 2] for i in range(len(s) - 1)]
+def _bigrams(s: str) -> Counter:
+    return Counter(s[i : i + 2] for i in range(len(s) - 1))
+
+
+def _closeness(a: str, b: str) -> float:
+    """How alike two wordings are beyond :func:`similarity`: 1 when equal, else their Dice."""
+    a, b = _STRIP.sub("", a), _STRIP.sub("", b)
+    return 1.0 if a and a == b else _dice(a, b)
 
 
 def _number(x) -> float | None:
@@ -93,10 +114,13 @@ def _deadline_score(gold: dict, pred: dict) -> float:
 
 
 def _area_score(gold: dict, pred: dict) -> float:
-    names = {_text(pred.get("canonical")), _text(pred.get("area"))} - {""}
-    if gold["canonical"] not in names and gold["area"] not in names:
-        return 0.0
-    return 1.0 if normalise_text(gold["quote"])[:12] in _text(pred.get("sentence")) else 0.0
+    same_place = any(gold.get(c) and gold[c] == _text(pred.get(c)) for c in ("canonical", "area"))
+    return 1.0 if same_place and _quote_start(gold) in _text(pred.get("sentence")) else 0.0
+
+
+def _quote_start(gold: dict) -> str:
+    """The gold quote's first 12 characters as the normalised text (rows' sentences) has them."""
+    return normalise_text(gold.get("quote", ""))[:12]
 
 
 def _measure_score(gold: dict, pred: dict) -> float:
@@ -123,17 +147,20 @@ class TableScore:
     spurious: list[dict] = field(default_factory=list)
 
     @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+    def precision(self) -> float | None:
+        """tp / (tp + fp); None when nothing was predicted."""
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
 
     @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+    def recall(self) -> float | None:
+        """tp / (tp + fn); None when gold holds nothing to find."""
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
 
     @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+    def f1(self) -> float | None:
+        """2tp / (2tp + fp + fn), the harmonic mean of P and R; None when both sides are empty."""
+        total = 2 * self.tp + self.fp + self.fn
+        return 2 * self.tp / total if total else None
 
     def accuracy(self, column: str) -> float | None:
         if not self.pairs:
@@ -150,41 +177,70 @@ class TableScore:
 
 
 def match(table: str, gold: list[dict], pred: list[dict]) -> TableScore:
-    """Greedy one-to-one matching of one document's rows of ``table``."""
-    scorer, threshold = SCORERS[table]
-    candidates = []
-    for gi, g in enumerate(gold):
-        for pi, p in enumerate(pred):
-            score = scorer(g, p)
-            if score >= threshold:
-                # Ties (the spec leaves their order open) go to the row whose sentence holds the quote.
-                located = normalise_text(g.get("quote", ""))[:12] in _text(p.get("sentence"))
-                candidates.append((-score, not located, bool(g.get("optional")), gi, pi))
-    candidates.sort()
-    used_gold, used_pred = set(), set()
-    result = TableScore()
-    for _neg, _elsewhere, optional, gi, pi in candidates:
-        if gi in used_gold or pi in used_pred:
-            continue
-        used_gold.add(gi)
-        used_pred.add(pi)
-        if not optional:
-            result.tp += 1
-            result.pairs.append((gold[gi], pred[pi]))
-    result.misses = [g for gi, g in enumerate(gold) if gi not in used_gold and not g.get("optional")]
+    """Greedy one-to-one matching of one document's rows of ``table``.
+
+    Required gold rows are paired first. Optional ones are then paired with the predictions
+    left over, so that an optional row never takes a prediction a required row needed.
+    """
+    required = [g for g in gold if not g.get("optional")]
+    optional = [g for g in gold if g.get("optional")]
+    pairs = _greedy(table, required, pred)
+    taken = {pi for _, pi in pairs}
+    left = [pi for pi in range(len(pred)) if pi not in taken]
+    absorbed = {left[i] for _, i in _greedy(table, optional, [pred[pi] for pi in left])}
+    matched = {gi for gi, _ in pairs}
+    result = TableScore(tp=len(pairs), pairs=[(required[gi], pred[pi]) for gi, pi in pairs])
+    result.misses = [g for gi, g in enumerate(required) if gi not in matched]
     result.fn = len(result.misses)
-    result.spurious = [p for pi, p in enumerate(pred) if pi not in used_pred]
+    result.spurious = [p for pi, p in enumerate(pred) if pi not in taken | absorbed]
     result.fp = len(result.spurious)
     return result
 
 
+def _greedy(table: str, gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]:
+    """Pairs ``(gold index, pred index)`` taken one to one, highest similarity first.
+
+    The spec leaves ties open. They go first to the row whose sentence holds the gold quote (the
+    same place in the text), then to one whose sentence holds the quote's first 12 characters
+    (a quote may run past a sentence), then to the closer wording (an exact 十四五末 before a
+    十四五 that merely contains it), then to the earlier gold row and the earlier prediction.
+    """
+    scorer, threshold = SCORERS[table]
+    key = KEYS[table]
+    candidates = []
+    for gi, g in enumerate(gold):
+        quote = normalise_text(g.get("quote", ""))
+        for pi, p in enumerate(pred):
+            score = scorer(g, p)
+            if score >= threshold:
+                sentence = _text(p.get("sentence"))
+                closeness = _closeness(_text(g.get(key)), _text(p.get(key)))
+                candidates.append((-score, quote not in sentence, quote[:12] not in sentence, -closeness, gi, pi))
+    used_gold, used_pred, pairs = set(), set(), []
+    for *_, gi, pi in sorted(candidates):
+        if gi not in used_gold and pi not in used_pred:
+            used_gold.add(gi)
+            used_pred.add(pi)
+            pairs.append((gi, pi))
+    return pairs
+
+
 def load_gold(gold_dir: Path, table: str) -> list[dict]:
+    """Every gold row of ``table``; none when its file is missing."""
     path = Path(gold_dir) / f"{table}.jsonl"
     if not path.exists():
         return []
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _scored_gold(table: str, rows: list[dict]) -> list[dict]:
+    """The gold rows that are scored.
+
+    Areas score responsible mentions only. A mention that is only named stays when it is
+    optional, so that a prediction of it costs nothing, as optional means.
+    """
     if table == "areas":
-        rows = [r for r in rows if r.get("responsible")]
+        return [r for r in rows if r.get("responsible") or r.get("optional")]
     return rows
 
 
@@ -201,11 +257,12 @@ def load_predictions(output_dir: Path, table: str) -> list[dict]:
 
 def evaluate(output_dir: str | Path, gold_dir: str | Path) -> dict[str, dict[str, TableScore]]:
     """``{table: {doc_id or "ALL": TableScore}}`` for the documents gold covers."""
+    gold_by_table = {table: load_gold(Path(gold_dir), table) for table in TABLES}
+    docs = sorted({g["doc"] for gold in gold_by_table.values() for g in gold})
     report: dict[str, dict[str, TableScore]] = {}
-    for table in TABLES:
-        gold = load_gold(Path(gold_dir), table)
+    for table, all_gold in gold_by_table.items():
+        gold = _scored_gold(table, all_gold)
         pred = load_predictions(Path(output_dir), table)
-        docs = sorted({g["doc"] for g in gold})
         per_doc = {}
         total = TableScore()
         for doc in docs:
@@ -217,20 +274,41 @@ def evaluate(output_dir: str | Path, gold_dir: str | Path) -> dict[str, dict[str
     return report
 
 
+def failing(report: dict[str, dict[str, TableScore]], min_f1: float) -> list[str]:
+    """The tables whose overall F1 is below ``min_f1``; an undefined F1 fails nothing."""
+    return [t for t, per_doc in report.items() if per_doc["ALL"].f1 is not None and per_doc["ALL"].f1 < min_f1]
+
+
+def rate(value: float | None, digits: int = 3) -> str:
+    """A precision, recall, F1 or accuracy for people: ``—`` when undefined."""
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _scores(table: str, s: TableScore) -> dict:
+    return {"precision": _round(s.precision), "recall": _round(s.recall), "f1": _round(s.f1),
+            "tp": s.tp, "fp": s.fp, "fn": s.fn,
+            "accuracy": {c: _round(s.accuracy(c)) for c in ATTRIBUTES[table]}}
+
+
 def summary(report: dict[str, dict[str, TableScore]]) -> dict:
-    """The report as plain data (for ``--format json``)."""
+    """The report as plain data (for ``--format json``).
+
+    Per table: ``documents`` (doc id → scores), ``ALL`` (the pooled scores), and ``misses``,
+    ``spurious`` and ``attribute_errors`` over all documents. Scores are ``precision``, ``recall``
+    and ``f1`` (null when undefined), ``tp``, ``fp``, ``fn`` and ``accuracy`` (column → share of
+    matched pairs that agree, null with no pairs).
+    """
     out = {}
     for table, per_doc in report.items():
-        out[table] = {
-            doc: {
-                "precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
-                "tp": s.tp, "fp": s.fp, "fn": s.fn,
-                "accuracy": {c: (None if s.accuracy(c) is None else round(s.accuracy(c), 4))
-                             for c in ATTRIBUTES[table]},
-            }
-            for doc, s in per_doc.items()
-        }
         total = per_doc["ALL"]
+        out[table] = {
+            "documents": {doc: _scores(table, s) for doc, s in per_doc.items() if doc != "ALL"},
+            "ALL": _scores(table, total),
+        }
         out[table]["misses"] = [_brief(table, g) for g in total.misses]
         out[table]["spurious"] = [_brief(table, p) for p in total.spurious]
         out[table]["attribute_errors"] = [
@@ -245,5 +323,5 @@ def _brief(table: str, row: dict) -> dict:
                         "baseline_value", "quote", "sentence"),
             "deadlines": ("doc", "doc_id", "text", "kind", "start_year", "end_year", "quote", "sentence"),
             "areas": ("doc", "doc_id", "area", "canonical", "admin_code", "quote", "sentence"),
-            "measures": ("doc", "doc_id", "section", "title")}[table]
+            "measures": ("doc", "doc_id", "section", "title", "quote")}[table]
     return {k: row[k] for k in keys if k in row and row[k] not in ("", None)}
