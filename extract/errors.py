@@ -27,5 +27,18 @@ class RuleFileError(ExtractError):
     """A rule file is malformed: the message gives ``[file -> key -> index]`` and the cause."""
 
 
+class RuleTimeoutError(ExtractError):
+    """A rule ran past its time limit on one document (catastrophic backtracking).
+
+    The message is one line naming the rule; the batch goes on without that document.
+    """
+
+    def __init__(self, rule: str, seconds: float):
+        self.rule = rule
+        super().__init__(f"rule {rule} gave up after {seconds:g} s on this text (the pattern backtracks "
+                         "catastrophically); make it linear with atomic groups or possessive quantifiers, "
+                         "or report the rule with the document")
+
+
 class InternalError(ExtractError):
     """A bug in planx itself rather than a problem with the input."""

@@ -28,7 +28,7 @@ from typing import Any
 import regex
 import yaml
 
-from .errors import RuleFileError
+from .errors import RuleFileError, RuleTimeoutError
 
 _override: Path | None = None
 
@@ -39,19 +39,33 @@ def set_rules_dir(path: str | os.PathLike | None) -> None:
     _override = Path(path) if path else None
     _load_cached.cache_clear()
     load_patterns.cache_clear()
+    pattern.cache_clear()
     rules_hash.cache_clear()
 
 
 def rules_dir() -> Path:
     """The rules directory in use: an override, ``PLANX_RULES``, else the bundled one."""
-    if _override is not None:
-        return _override
-    if os.environ.get("PLANX_RULES"):
-        return Path(os.environ["PLANX_RULES"])
+    chosen = chosen_rules_dir()
+    if chosen is not None:
+        return chosen
+    return _bundled_rules_dir()
+
+
+@lru_cache(maxsize=None)
+def _bundled_rules_dir() -> Path:
+    """The checkout's ``rules/``, else the installed package's; found once, because every
+    rule lookup asks and resolving the path each time was half of a run (bench/README.md)."""
     checkout = Path(__file__).resolve().parent.parent / "rules"
     if (checkout / "README.md").is_file():
         return checkout
     return Path(str(resources.files("extract") / "rules"))
+
+
+def chosen_rules_dir() -> Path | None:
+    """The rules directory the user chose (``--rules`` or ``PLANX_RULES``); None for the bundled rules."""
+    if _override is not None:
+        return _override
+    return Path(os.environ["PLANX_RULES"]) if os.environ.get("PLANX_RULES") else None
 
 
 def load(name: str) -> Any:
@@ -92,12 +106,99 @@ class Rule:
 _RULE_KEYS = {"id", "intent", "pattern", "examples", "counterexamples"}
 
 
-def compile_pattern(pattern: str, where: str) -> Any:
-    """Compile ``pattern`` with the ``regex`` module, naming ``where`` on failure."""
+#: Seconds one match call through a rule may take, and as much again for every further
+#: million characters of text, before the document is given up (:class:`RuleTimeoutError`).
+#: A last line of defence: rules are written to match in linear time
+#: (tests/test_regex_safety.py), so a linear rule takes milliseconds where this allows seconds.
+MATCH_TIMEOUT = 5.0
+
+
+class TimedPattern:
+    """A compiled rule with the matching methods of ``regex.Pattern``, each under a time limit.
+
+    Callers use it as they would the compiled pattern; a call that runs past
+    :data:`MATCH_TIMEOUT` raises :class:`RuleTimeoutError` naming ``rule``, which costs that
+    document and not the batch.
+    """
+
+    __slots__ = ("compiled", "rule")
+
+    def __init__(self, compiled: regex.Pattern, rule: str):
+        self.compiled = compiled
+        self.rule = rule
+
+    @property
+    def pattern(self) -> str:
+        return self.compiled.pattern
+
+    @property
+    def groupindex(self) -> dict:
+        return self.compiled.groupindex
+
+    def search(self, string: str, pos: int | None = None, endpos: int | None = None):
+        return self._call(string, self.compiled.search, string, pos, endpos)
+
+    def match(self, string: str, pos: int | None = None, endpos: int | None = None):
+        return self._call(string, self.compiled.match, string, pos, endpos)
+
+    def fullmatch(self, string: str, pos: int | None = None, endpos: int | None = None):
+        return self._call(string, self.compiled.fullmatch, string, pos, endpos)
+
+    def sub(self, repl, string: str, count: int = 0) -> str:
+        return self._call(string, self.compiled.sub, repl, string, count)
+
+    def finditer(self, string: str, pos: int | None = None, endpos: int | None = None):
+        # The limit covers the whole iteration (regex counts it from the call).
+        matches = self._call(string, self.compiled.finditer, string, pos, endpos)
+        try:
+            yield from matches
+        except TimeoutError:
+            raise RuleTimeoutError(self.rule, _limit(string)) from None
+
+    def _call(self, text: str, method, *args):
+        try:
+            return method(*args, timeout=_limit(text))
+        except TimeoutError:
+            raise RuleTimeoutError(self.rule, _limit(text)) from None
+
+
+def _limit(text: str) -> float:
+    return MATCH_TIMEOUT * (1 + len(text) // 1_000_000)
+
+
+def compile_pattern(pattern: str, where: str, rule: str | None = None) -> TimedPattern:
+    """Compile ``pattern`` with the ``regex`` module, naming ``where`` on failure.
+
+    The result matches under :data:`MATCH_TIMEOUT`; a timeout names ``rule`` (default ``where``).
+    """
     try:
-        return regex.compile(pattern, regex.VERSION1)
+        compiled = regex.compile(pattern, regex.VERSION1)
     except regex.error as err:
         raise RuleFileError(f"[{where} -> pattern] does not compile: {err}") from None
+    return TimedPattern(compiled, rule or where)
+
+
+@lru_cache(maxsize=None)
+def pattern(name: str, *keys: str | int, template: tuple = ()) -> TimedPattern:
+    """The regex written as one value in ``rules/<name>.yaml`` (not a rule list), compiled once.
+
+    ``keys`` lead to it (``pattern("measures", "lead_sentence", "prefix")``); ``template``
+    is substituted as in :func:`load_patterns`.
+
+    Raises:
+        RuleFileError: the value is missing or does not compile.
+    """
+    where = " -> ".join([f"rules/{name}.yaml", *map(str, keys)])
+    value = load(name)
+    try:
+        for key in keys:
+            value = value[key]
+    except (KeyError, IndexError, TypeError):
+        raise RuleFileError(f"[{where}] is missing; add it (see rules/README.md)") from None
+    source = str(value)
+    for placeholder, text in template:
+        source = source.replace(placeholder, text)
+    return compile_pattern(source, where)
 
 
 @lru_cache(maxsize=None)
@@ -125,7 +226,7 @@ def load_patterns(name: str, key: str = "patterns", template: tuple = ()) -> tup
         rules.append(
             Rule(
                 id=str(entry["id"]),
-                pattern=compile_pattern(pattern, here),
+                pattern=compile_pattern(pattern, here, f"{where} -> {entry['id']}"),
                 intent=str(entry["intent"]),
                 examples=tuple(entry.get("examples") or ()),
                 counterexamples=tuple(entry.get("counterexamples") or ()),

@@ -9,12 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
 from pathlib import Path
 
 from ..errors import IngestError
 from ..model import RawDocument
 
 SUPPORTED = (".txt", ".docx", ".doc", ".pdf", ".html", ".htm")
+MiB = 1024 * 1024
+#: The largest file read, by the format its bytes show; a larger one is refused before it is
+#: read, so memory stays bounded. A plan's text is some tens of thousands of characters (well
+#: under 1 MiB as .txt), and time and memory grow with the text: 4 MiB of .txt takes a minute
+#: and 250 MB. Web pages carry markup as well, Word files and PDFs fonts and images.
+MAX_BYTES = {"txt": 4 * MiB, "html": 10 * MiB, "docx": 64 * MiB, "doc": 64 * MiB, "pdf": 128 * MiB}
 
 
 def sniff(path: Path, head: bytes) -> str:
@@ -49,12 +56,19 @@ def read(path: str | Path) -> tuple[RawDocument, str]:
         raise IngestError(path, f"unsupported file type {path.suffix or '(none)'!r}",
                           "convert it to one of " + ", ".join(SUPPORTED))
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            kind = sniff(path, handle.read(512))
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_BYTES.get(kind, size):
+                raise IngestError(path, f"is {size / MiB:.1f} MiB, more than planx reads from one {kind} file "
+                                        f"({MAX_BYTES[kind] // MiB} MiB)",
+                                  "save the plan alone (its text, without attachments) or split the file")
+            handle.seek(0)
+            data = handle.read()
     except OSError as err:
         raise IngestError(path, f"cannot be read ({err.strerror})", "check the path and its permissions") from None
     if not data.strip():
         raise IngestError(path, "is empty", "re-download or re-export the document")
-    kind = sniff(path, data[:512])
     if kind == "rtf":
         raise IngestError(path, "is an RTF file", "save it as .docx and run again")
     # Imported on demand: a batch of .txt files never pays for pdfplumber or python-docx.

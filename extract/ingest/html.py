@@ -23,7 +23,8 @@ import regex
 from ..errors import IngestError
 from ..model import Block, RawDocument
 
-_CHARSET = regex.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", regex.IGNORECASE)
+# [^<>]: a scan for charset stops at the next tag, so unclosed <meta runs stay linear.
+_CHARSET = regex.compile(rb"""<meta[^<>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", regex.IGNORECASE)
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 # Single-byte charsets decode any bytes, so a Chinese page wrongly declaring one (a CMS
 # default) would come out as mojibake; such a declaration is not trusted.

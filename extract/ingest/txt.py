@@ -30,13 +30,19 @@ def decode(path: Path, data: bytes) -> str:
     if utf16 is not None:
         return utf16
     try:
-        return data.decode("gb18030")
+        text = data.decode("gb18030")
     except UnicodeDecodeError:
         pass
+    else:
+        # Big5 and other double-byte encodings decode as GB18030 too, into private-use
+        # characters that GBK text hardly ever holds: mojibake, not the document.
+        if len(_PRIVATE_USE.findall(text)) <= len(text) // 100:
+            return text
     raise IngestError(path, "is not text in UTF-8, UTF-16 or GB18030",
                       "re-save it as UTF-8 (or check it is not a binary file)")
 
 
+_PRIVATE_USE = regex.compile(r"\p{Co}")
 _PLAUSIBLE = regex.compile(r"[\p{Han}\p{P}\p{Zs}\x20-\x7e\n\r\t\u3000-\u303f\uff00-\uffef]")
 
 

@@ -3,33 +3,27 @@ and organisations that are the subject of a task sentence; names split on 、 an
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-import regex
-
 from .. import rules
 from ..model import Document
 from ..passes import register_pass
 from .context import in_review
 
 
-@lru_cache(maxsize=None)
 def _patterns():
-    config = rules.load("agencies")
-    labels = "|".join(r["label"] for r in config["roles"])
+    labels = "|".join(r["label"] for r in rules.load("agencies")["roles"])
     return (
-        regex.compile(config["tag"].replace("{LABELS}", labels)),
-        regex.compile(config["led_by"]),
-        regex.compile(config["subject"]),
-        regex.compile(config["organisation"]),
-        regex.compile(config["name_separator"]),
+        rules.pattern("agencies", "tag", template=(("{LABELS}", labels),)),
+        rules.pattern("agencies", "led_by"),
+        rules.pattern("agencies", "subject"),
+        rules.pattern("agencies", "organisation"),
+        rules.pattern("agencies", "name_separator"),
     )
 
 
 def role_of(label: str) -> str | None:
     """lead, support or responsible for a tag or column label; ``None`` for other labels."""
-    for entry in rules.load("agencies")["roles"]:
-        if regex.search(entry["label"], label):
+    for n, entry in enumerate(rules.load("agencies")["roles"]):
+        if rules.pattern("agencies", "roles", n, "label").search(label):
             return entry["role"]
     return None
 

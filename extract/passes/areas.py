@@ -8,8 +8,6 @@ review chapter or a 专栏 box (there places are reported, not tasked).
 
 from __future__ import annotations
 
-import regex
-
 from .. import rules
 from ..model import Document
 from ..passes import register_pass
@@ -19,7 +17,7 @@ from .places import Place, find_places
 
 def _after_list(text: str, places: list[Place], i: int) -> int:
     """The offset after place ``i`` and the places coordinated with it (、/和/及)."""
-    separator = regex.compile(rules.load("areas")["separator"])
+    separator = rules.pattern("areas", "separator")
     end = places[i].end
     for later in places[i + 1 :]:
         gap = text[end : later.start]
@@ -35,14 +33,14 @@ def is_responsible(doc: Document, places: list[Place], i: int) -> bool:
     place = places[i]
     if in_review(doc, place.start) or doc.in_box(place.start):
         return False
-    config = rules.load("areas")
     text = doc.text
     after = text[_after_list(text, places, i) : place.end + 60]
-    if regex.match(config["after_cues"], after):
+    if rules.pattern("areas", "after_cues").match(after):
         return True
     before = text[max(0, place.start - 6) : place.start]
-    for cue in config["around_cues"]:
-        if regex.search(cue["before"], before) and regex.match(cue["after"], text[place.end : place.end + 8]):
+    for n in range(len(rules.load("areas")["around_cues"])):
+        if (rules.pattern("areas", "around_cues", n, "before").search(before)
+                and rules.pattern("areas", "around_cues", n, "after").match(text[place.end : place.end + 8])):
             return True
     return False
 

@@ -28,7 +28,7 @@ def time_expressions(doc: Document) -> list[TimeExpression]:
 
 def titled(doc: Document, offset: int, words: tuple[str, ...]) -> bool:
     """A heading above ``offset`` names one of ``words`` and is not itself a task heading."""
-    task = regex.compile(rules.load("structure")["task_heading"])
+    task = rules.pattern("structure", "task_heading")
     for section in doc.sections:
         if section.start <= offset < section.end:
             title = section.heading.title(doc.text)

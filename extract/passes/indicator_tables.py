@@ -20,7 +20,7 @@ _TARGET_WORDS = regex.compile(r"目标|预期|规划值")
 
 
 def _column(header: list[str], key: str) -> int | None:
-    pattern = regex.compile(rules.load("targets")["table_columns"][key])
+    pattern = rules.pattern("targets", "table_columns", key)
     return next((i for i, text in enumerate(header) if pattern.search(text)), None)
 
 

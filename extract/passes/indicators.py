@@ -12,7 +12,6 @@ Offsets are relative to the sentence string given; nothing here knows the docume
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 import regex
 
@@ -34,9 +33,8 @@ class Reading:
     predicate: str = ""
 
 
-@lru_cache(maxsize=None)
 def _pattern(key: str):
-    return regex.compile(rules.load("targets")[key])
+    return rules.pattern("targets", key)
 
 
 def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
@@ -50,7 +48,7 @@ def clean(phrase: str) -> str:
     """Trim what is not the measured thing: leading time words, scope and acquisition verbs,
     trailing adverbs, long explanatory parentheticals and edge punctuation."""
     # The bullets and enumerators that open a lead sentence (——, 一是) open no indicator either.
-    phrase = regex.sub(rules.load("measures")["lead_sentence"]["prefix"], "", phrase.strip(_EDGE_PUNCT))
+    phrase = rules.pattern("measures", "lead_sentence", "prefix").sub("", phrase.strip(_EDGE_PUNCT))
     times = [t for t in find_time_expressions(phrase) if t.start == 0]
     if times:
         phrase = phrase[times[0].end :].strip(_EDGE_PUNCT)

@@ -7,8 +7,6 @@ lead sentence is one. Chapters of context (指导思想, 发展成效, 主要目
 
 from __future__ import annotations
 
-import regex
-
 from .. import rules
 from ..model import Document, Paragraph, Section
 from ..passes import register_pass
@@ -25,13 +23,14 @@ def lead_sentence(doc: Document, para: Paragraph) -> tuple[int, int, str] | None
     """``(start, end, title)`` of the paragraph's lead sentence, or ``None``."""
     config = rules.load("measures")["lead_sentence"]
     text = doc.text[para.start : para.end]
-    prefix = regex.match(config["prefix"], text)
+    prefix = rules.pattern("measures", "lead_sentence", "prefix").match(text)
     offset = prefix.end() if prefix else 0
     stop = text.find("。", offset)
     if stop < 0 or stop == len(text) - 1 and not para.bold_lead:
         return None
     title = text[offset:stop]
-    if not (2 <= len(title) <= config["max_chars"]) or regex.search(config["forbidden"], title):
+    forbidden = rules.pattern("measures", "lead_sentence", "forbidden")
+    if not (2 <= len(title) <= config["max_chars"]) or forbidden.search(title):
         return None
     return para.start + offset, para.start + stop, title
 

@@ -28,11 +28,11 @@ def _lines(doc: Document) -> list[str]:
 def find_title(doc: Document, lines: list[str]) -> str:
     """The first short line that names a kind of document, else a 现就…提出…意见 phrase."""
     config = _config()
-    kinds = regex.compile(config["title_kind"])
+    kinds = rules.pattern("metadata", "title_kind")
     for line in lines[: config["title_search_lines"]]:
         if len(line) <= 60 and kinds.search(line) and not regex.search(r"[。；，]", line) and not line.startswith("《"):
             return line.strip("《》")
-    phrase = regex.compile(config["title_phrase"])
+    phrase = rules.pattern("metadata", "title_phrase")
     match = phrase.search(doc.text[:3000])
     issuer = find_issuer(doc, lines)
     if match:
@@ -42,7 +42,7 @@ def find_title(doc: Document, lines: list[str]) -> str:
 
 def find_issuer(doc: Document, lines: list[str]) -> str:
     """The organisation signing the document (a line of its own above the date at the end)."""
-    org = regex.compile(_config()["issuer"])
+    org = rules.pattern("metadata", "issuer")
     tail = lines[-6:]
     for i, line in enumerate(tail):
         if org.fullmatch(line) and i + 1 < len(tail) and parse_date(tail[i + 1]):
@@ -57,7 +57,7 @@ def find_issuer(doc: Document, lines: list[str]) -> str:
 
 def parse_date(line: str) -> str:
     """``2016年7月7日`` or ``二〇一六年七月七日`` as ISO ``2016-07-07``; ``""`` when not a date."""
-    match = regex.fullmatch(r"(?P<y>[\d〇零一二三四五六七八九]{4})年(?P<m>[\d一二三四五六七八九十]{1,3})月(?P<d>[\d一二三四五六七八九十]{1,3})日", line.strip())
+    match = regex.fullmatch(r"(?P<y>[0-9〇零一二三四五六七八九]{4})年(?P<m>[0-9一二三四五六七八九十]{1,3})月(?P<d>[0-9一二三四五六七八九十]{1,3})日", line.strip())
     if not match:
         return ""
     year = "".join(str("〇一二三四五六七八九".index(ch)) if ch in "〇一二三四五六七八九" else ("0" if ch == "零" else ch)
@@ -79,7 +79,7 @@ def find_issue_date(lines: list[str]) -> str:
 def find_period(doc: Document, title: str, issue_date: str) -> tuple[int | None, int | None]:
     """The plan period: years in the title, a five-year plan named in the title, else the
     five-year plan named in the text that contains the issue year."""
-    years = regex.search(r"(?P<a>(?:19|20)\d{2})\s*[-—–～至到]\s*(?P<b>(?:19|20)\d{2})年", title)
+    years = regex.search(r"(?P<a>(?:19|20)[0-9]{2})\s*[-—–～至到]\s*(?P<b>(?:19|20)[0-9]{2})年", title)
     if years:
         return int(years.group("a")), int(years.group("b"))
     plan = regex.search(r"十[一二三四五六七八九]?五|[一二三四五六七八九]五(?=[”\"」』]?(?:规划|计划|时期|期间))", title)
@@ -95,7 +95,7 @@ def find_period(doc: Document, title: str, issue_date: str) -> tuple[int | None,
 
 
 def find_doc_number(doc: Document) -> str:
-    match = regex.search(_config()["doc_number"], doc.text[:2000])
+    match = rules.pattern("metadata", "doc_number").search(doc.text[:2000])
     return match.group(0) if match else ""
 
 

@@ -31,8 +31,10 @@ from ..errors import RuleFileError
 _RULES = "quantities"
 _PLACEHOLDER = regex.compile(r"\{([A-Z][A-Z_]*)\}")
 _ASCII_WORD = regex.compile(r"[A-Za-z]+")
-_PLAIN_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
-_TOKEN = regex.compile(r"\d+(?:\.\d+)?|\D")
+# ASCII digits only: normalisation folds full-width ones, and \d also matches digits newer
+# than Python's Unicode data, which Decimal cannot read (U+11BF0).
+_PLAIN_NUMBER = regex.compile(r"[0-9]+(?:\.[0-9]+)?")
+_TOKEN = regex.compile(r"[0-9]+(?:\.[0-9]+)?|.", regex.DOTALL)
 _NOISE = regex.compile(r"[\s,]")
 _ASCII_DIGIT = regex.compile(r"\d")
 
@@ -163,8 +165,8 @@ def _grammar(fingerprint: str) -> _Grammar:
         digits={str(k): Decimal(v) for k, v in numerals["digits"].items()},
         multipliers={str(k): Decimal(v) for k, v in numerals["multipliers"].items()},
         sections={str(k): Decimal(v) for k, v in numerals["sections"].items()},
-        range_magnitude=regex.compile(magnitudes + r"$"),
-        list_joiner=regex.compile(str(data["list_joiner"])),
+        range_magnitude=rules.compile_pattern(magnitudes + r"$", f"rules/{_RULES}.yaml -> range_magnitudes"),
+        list_joiner=rules.pattern(_RULES, "list_joiner"),
     )
 
 

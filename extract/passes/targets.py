@@ -28,10 +28,9 @@ def _config() -> dict:
 
 def kind_of(doc: Document, sentence: str, offset: int) -> str:
     """``achieved`` for results (review chapter, 同比-type cues), else ``target``."""
-    config = _config()
-    if regex.search(config["achieved_cues"], sentence):
+    if rules.pattern("targets", "achieved_cues").search(sentence):
         return "achieved"
-    if in_review(doc, offset) and not regex.search(config["target_cues"], sentence):
+    if in_review(doc, offset) and not rules.pattern("targets", "target_cues").search(sentence):
         return "achieved"
     return "target"
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import regex
-
 from .. import rules
 from ..model import Box, Document
 
 
 def find_boxes(doc: Document) -> None:
     """Fill ``doc.boxes``."""
-    start_pattern = regex.compile(rules.load("structure")["box_start"])
+    start_pattern = rules.pattern("structure", "box_start")
     heading_starts = sorted(h.start for h in doc.headings)
     for para in doc.paragraphs:
         line = doc.text[para.start : para.end]

@@ -9,8 +9,6 @@ title ``实施质量提升工程``); the body may continue on the same line.
 
 from __future__ import annotations
 
-import regex
-
 from .. import rules
 from ..model import Document, Heading, Section
 
@@ -19,7 +17,7 @@ def find_headings(doc: Document) -> None:
     """Fill ``doc.headings`` and ``doc.sections`` from the paragraphs."""
     styles = rules.load_patterns("structure", "headings")
     config = rules.load("structure")
-    title_end = regex.compile(config["heading_title_end"])
+    title_end = rules.pattern("structure", "heading_title_end")
     title_max = int(config["heading_title_max"])
     stack: list[str] = []
     for para in doc.paragraphs:

@@ -5,8 +5,6 @@ Quotation marks are respected: a 。 inside “…” or 《…》 does not end 
 
 from __future__ import annotations
 
-import regex
-
 from .. import rules
 from ..model import Document, Span
 
@@ -16,10 +14,13 @@ _CLOSE = "”》）)"
 
 def split_sentences(doc: Document) -> None:
     """Fill ``doc.sentences`` in text order."""
-    end_mark = regex.compile(rules.load("structure")["sentence_end"])
+    end_mark = rules.pattern("structure", "sentence_end")
+    # The rule asked once per distinct character, not once per character: every call through
+    # a rule costs microseconds for its time limit, and this loop made one per character.
+    end_chars = {ch for ch in set(doc.text) if end_mark.match(ch)}
     spans: list[Span] = []
     for para in doc.paragraphs:
-        spans.extend(_split(doc.text, para.start, para.end, end_mark))
+        spans.extend(_split(doc.text, para.start, para.end, end_chars))
     for table in doc.tables:
         for row in [table.header, *table.rows]:
             own = [c for c in row if not c.merged and c.end > c.start]
@@ -31,7 +32,7 @@ def split_sentences(doc: Document) -> None:
     doc.sentences[:] = _drop_nested(spans)
 
 
-def _split(text: str, start: int, end: int, end_mark) -> list[Span]:
+def _split(text: str, start: int, end: int, end_chars: set[str]) -> list[Span]:
     out, depth, begin = [], 0, start
     for i in range(start, end):
         ch = text[i]
@@ -39,7 +40,7 @@ def _split(text: str, start: int, end: int, end_mark) -> list[Span]:
             depth += 1
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
-        elif depth == 0 and end_mark.match(ch):
+        elif depth == 0 and ch in end_chars:
             out.append(Span(begin, i + 1))
             begin = i + 1
     if begin < end and text[begin:end].strip():

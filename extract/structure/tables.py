@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import bisect
 
-import regex
-
 from .. import rules
 from ..model import Cell, Document, Span, Table
 
@@ -110,7 +108,7 @@ def _header_texts(text: str, table: Table) -> list[str]:
 def _join_continuations(doc: Document) -> list[Table]:
     """Merge a table into the previous one when it repeats its header or carries on its columns."""
     text = doc.text
-    mark = regex.compile(rules.load("structure")["continuation_mark"])
+    mark = rules.pattern("structure", "continuation_mark")
     joined: list[Table] = []
     for table in doc.tables:
         prev = joined[-1] if joined else None
@@ -130,7 +128,7 @@ def _join_continuations(doc: Document) -> list[Table]:
 
 def _attach_title(doc: Document, table: Table) -> None:
     """The short line right above a table that names it (…主要目标表)."""
-    pattern = regex.compile(rules.load("structure")["table_title"])
+    pattern = rules.pattern("structure", "table_title")
     text = doc.text
     before = text[: table.start].rstrip("\n\t ")
     line_start = before.rfind("\n") + 1

@@ -23,6 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE.parents[3] / "shared" / "fixtures"
 SAMPLE = "一、总体要求\n到2025年，制造业产品质量合格率达到97%以上，培育1000家以上高成长企业。\n"
+TRADITIONAL = "一、總體要求\n到2025年，製造業產品質量合格率達到97%以上，培育1000家以上高成長企業。\n"
 PASSWORD = "planx"
 
 
@@ -33,6 +34,10 @@ def main() -> None:
     (HERE / "text.docx").write_text(SAMPLE, encoding="utf-8")  # a text file saved as .docx
     (HERE / "utf16-no-bom.txt").write_bytes(SAMPLE.encode("utf-16-le"))
     (HERE / "gbk.txt").write_bytes(SAMPLE.encode("gbk"))
+    # Traditional Chinese in Big5: GB18030 decodes the bytes, but into mojibake.
+    (HERE / "big5.txt").write_bytes(TRADITIONAL.encode("big5"))
+    (HERE / "xxe.docx").write_bytes(entity_docx(levels=3))
+    (HERE / "billion-laughs.docx").write_bytes(entity_docx(levels=9))
     # What a browser saves when the "PDF" link led to a login page.
     (HERE / "html.pdf").write_text(
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>统一身份认证</title></head>"
@@ -82,6 +87,38 @@ def zip_bomb() -> bytes:
                 struct.pack_into("<I", data, header + size_at, 0xFFFFFFF0)
             header = data.find(signature, header + 4)
     return bytes(data)
+
+
+def entity_docx(levels: int) -> bytes:
+    """The smallest .docx Word opens, its document part declaring a DOCTYPE with hostile
+    entities, all referenced: a local file (XXE), a URL and an external DTD (requests out)
+    and ``levels`` of entities nesting ten of the one below ("billion laughs" at 9: 3 GB)."""
+    content_types = ('<?xml version="1.0" encoding="UTF-8"?>'
+                     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                     '<Default Extension="xml" ContentType="application/xml"/>'
+                     '<Override PartName="/word/document.xml" ContentType="application/'
+                     'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+    relationships = ('<?xml version="1.0" encoding="UTF-8"?>'
+                     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                     '<Relationship Id="rId1" Target="word/document.xml" Type="http://schemas.openxmlformats.org/'
+                     'officeDocument/2006/relationships/officeDocument"/></Relationships>')
+    laughs = '<!ENTITY lol0 "lollollollollollollollollollol">' + "".join(
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, levels + 1))
+    doctype = (f'<!DOCTYPE w:document [<!ENTITY file SYSTEM "file:///etc/passwd">'
+               f'<!ENTITY web SYSTEM "http://127.0.0.1:9/planx.xml">'
+               f'<!ENTITY % remote SYSTEM "http://127.0.0.1:9/planx.dtd">%remote;{laughs}]>')
+    paragraphs = "".join(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>" for line in SAMPLE.splitlines())
+    paragraphs += f"<w:p><w:r><w:t>&file;&web;&lol{levels};</w:t></w:r></w:p>"
+    document = ('<?xml version="1.0" encoding="UTF-8"?>' + doctype
+                + '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+                + paragraphs + "</w:body></w:document>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", content_types)
+        archive.writestr("_rels/.rels", relationships)
+        archive.writestr("word/document.xml", document)
+    return buffer.getvalue()
 
 
 def scanned_pdf() -> bytes:
