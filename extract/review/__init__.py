@@ -5,7 +5,7 @@
   hover and click, a side panel of rows with filters, and a jump from a row to its text.
 * :func:`visualize` shows the same page inline in Jupyter, for one document or a dataset.
 * :func:`use_cjk_font` and the ``plot_*`` functions draw charts with Chinese labels;
-  :func:`match_indicators` and :func:`targets_by_policy_tool` are the tables they show.
+  :func:`targets_by_policy_tool` is the table they show.
 
 The output tables do not carry the documents' full text, so :func:`load_texts` reads each
 document again from its ``source_path`` with the same code that extracted it. The file's
@@ -30,9 +30,9 @@ from ..model import Document
 from ..writers import read_tables
 from .page import SPAN_TABLES, plain_records, render, row_records
 from .plots import find_cjk_font, plot_policy_tools, plot_targets_vs_baselines, use_cjk_font
-from .views import match_indicators, targets_by_policy_tool
+from .views import targets_by_policy_tool
 
-__all__ = ["SPAN_TABLES", "Visualization", "find_cjk_font", "load_texts", "match_indicators", "plot_policy_tools",
+__all__ = ["SPAN_TABLES", "Visualization", "find_cjk_font", "load_texts", "plot_policy_tools",
            "plot_targets_vs_baselines", "render", "row_records", "targets_by_policy_tool", "use_cjk_font",
            "visualize", "write_report"]
 
