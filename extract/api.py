@@ -10,13 +10,14 @@ from __future__ import annotations
 import glob
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import pandas as pd
 
 from . import rules
 from .dataset import COLUMNS, frame
-from .errors import ExtractError, IngestError
+from .errors import ExtractError
+from .indicator_keys import key_targets
 from .ingest import SUPPORTED, read
 from .layout import assemble
 from .link import assign_ids, attach_measures, ground, require_measure
@@ -47,6 +48,7 @@ def extract_document(path: str | Path, doc_id: str | None = None) -> Extraction:
     result = Extraction(doc, {name: [] for name in COLUMNS if name != "errors"})
     for _name, table, fn in load_passes():
         result.rows[table].extend(fn(doc))
+    key_targets(result.rows["targets"])
     measures = result.rows["measures"]
     assign_ids(doc.doc_id, "measures", measures)
     for table in ("targets", "deadlines", "areas", "agencies"):
@@ -81,23 +83,13 @@ def collect_paths(paths: Iterable[str | Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def iter_extractions(paths: Iterable[str | Path]) -> Iterator[Extraction | tuple[Path, ExtractError]]:
-    """Extract each file in turn; yields an :class:`Extraction` or ``(path, error)``."""
-    for path in collect_paths(paths):
-        try:
-            yield extract_document(path)
-        except IngestError as err:
-            yield path, err
-        except ExtractError as err:
-            yield path, ExtractError(f"{path}: {err}")
-
-
-def run(paths: Iterable[str | Path], rules_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
+def run(paths: Iterable[str | Path], rules_dir: str | Path | None = None, *, jobs: int = 1) -> dict[str, pd.DataFrame]:
     """Extract every document under ``paths`` and return the contract's tables.
 
     Args:
         paths: files, folders (searched recursively) or glob patterns.
         rules_dir: a rules directory to use instead of the bundled ``rules/``.
+        jobs: worker processes; the tables are the same whatever the number.
 
     Returns:
         ``{table name: DataFrame}`` for documents, targets, deadlines, areas, measures,
@@ -108,14 +100,15 @@ def run(paths: Iterable[str | Path], rules_dir: str | Path | None = None) -> dic
         >>> tables = extract.run(["corpus"])
         >>> tables["targets"][["indicator", "value", "unit", "target_year"]].head()
     """
+    from .batch import plan, run_jobs
+
     if rules_dir is not None:
         rules.set_rules_dir(rules_dir)
     collected: dict[str, list[dict]] = {name: [] for name in COLUMNS}
-    for item in iter_extractions(paths):
-        if isinstance(item, Extraction):
-            for table, rows in item.rows.items():
-                collected[table].extend(rows)
-        else:
-            path, err = item
-            collected["errors"].append({"source_path": str(path), "error": str(err)})
+    for outcome in run_jobs(plan(paths), workers=jobs):
+        if outcome.error is not None:
+            collected["errors"].append({"source_path": str(outcome.job.path), "error": outcome.error})
+            continue
+        for table, rows in outcome.rows.items():
+            collected[table].extend(rows)
     return {name: frame(name, rows) for name, rows in collected.items()}

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from datetime import datetime, timezone
+import time
 from pathlib import Path
 
 import click
 
 from . import __version__, rules
-from .api import collect_paths, iter_extractions, load_document
-from .dataset import COLUMNS, frame
+from .api import load_document
+from .batch import build_dataset, plan
 from .errors import ExtractError
-from .writers import WRITERS, build_run_info, write_run_info, write_tables
+from .writers import WRITERS
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,46 +26,90 @@ def cli():
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", "output", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Directory to write the tables to.")
-@click.option("--format", "fmt", type=click.Choice(sorted(WRITERS)), default="csv", show_default=True,
-              help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(sorted(WRITERS)), default=None,
+              help="Output format  [default: csv; parquet-dataset with --engine dask]")
 @click.option("--rules", "rules_dir", type=click.Path(exists=True, file_okay=False), default=None,
               help="Use the rules in this directory instead of the bundled ones.")
-def extract(paths, output, fmt, rules_dir):
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes; the output is the same whatever the number.")
+@click.option("--force", is_flag=True, help="Extract every file again, even those unchanged since the last run into OUTPUT.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where to extract: this machine's processes, or a Dask cluster.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="With --engine dask: the scheduler (tcp://host:8786); without it a local cluster of --jobs "
+                   "workers is started.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show a progress bar on stderr (default: only when stderr is a terminal).")
+def extract(paths, output, fmt, rules_dir, jobs, force, engine, scheduler, progress):
     """Extract targets, deadlines, areas, agencies and measures from PATHS.
 
     PATHS are files, folders (searched recursively) or glob patterns. A file that cannot be
-    read is reported on one line and recorded in errors.csv; the others are still processed,
-    and the exit code is 1 when any failed.
+    read is reported on one line and recorded in the errors table; the others are still
+    processed, and the exit code is 1 when any failed. A file whose bytes and rules have
+    not changed since the last run into OUTPUT is not extracted again (see --force).
 
     \b
     Example:
-        planx extract corpus -o output
+        planx extract corpus -o output --jobs 2
     """
     if rules_dir:
         rules.set_rules_dir(rules_dir)
     try:
-        collect_paths(paths)
+        planned = plan(paths)
     except ExtractError as err:
         raise click.ClickException(str(err)) from None
-    started = datetime.now(timezone.utc)
-    collected: dict[str, list[dict]] = {name: [] for name in COLUMNS}
-    done = 0
-    for item in iter_extractions(paths):
-        if isinstance(item, tuple):
-            path, err = item
-            click.echo(f"error: {err}", err=True)
-            collected["errors"].append({"source_path": str(path), "error": str(err)})
-            continue
-        done += 1
-        for table, rows in item.rows.items():
-            collected[table].extend(rows)
-    write_tables({name: frame(name, rows) for name, rows in collected.items()}, output, fmt)
-    write_run_info(output, build_run_info(collect_paths(paths), collected, started, datetime.now(timezone.utc),
-                                          fmt=fmt, errors=collected["errors"]))
-    failed = len(collected["errors"])
-    counts = ", ".join(f"{len(collected[t])} {t}" for t in ("targets", "deadlines", "areas", "agencies", "measures"))
-    click.echo(f"{done} documents extracted, {failed} failed: {counts} -> {output}", err=True)
-    sys.exit(1 if failed else 0)
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler goes with --engine dask")
+    fmt = fmt or ("parquet-dataset" if engine == "dask" else "csv")
+    show = sys.stderr.isatty() if progress is None else progress
+    try:
+        with _executor(engine, scheduler, jobs) as executor, Progress(len(planned), show) as bar:
+            report = build_dataset(planned, output, fmt=fmt, workers=jobs, executor=executor, force=force,
+                                   on_outcome=bar.advance)
+    except ExtractError as err:
+        raise click.ClickException(str(err)) from None
+    for error in report.errors:
+        click.echo(f"error: {error['error']}", err=True)
+    counts = ", ".join(f"{report.counts[t]} {t}" for t in ("targets", "deadlines", "areas", "agencies", "measures"))
+    reused = f", {report.reused} unchanged and reused" if report.reused else ""
+    click.echo(f"{report.extracted} documents extracted{reused}, {len(report.errors)} failed: {counts} -> {output}",
+               err=True)
+    sys.exit(1 if report.errors else 0)
+
+
+def _executor(engine: str, scheduler: str | None, workers: int):
+    """The Dask engine's executor, or None: build_dataset then uses local processes."""
+    if engine == "dask":
+        from .distributed import dask_executor
+
+        return dask_executor(scheduler, workers)
+    return contextlib.nullcontext()
+
+
+class Progress:
+    """A progress bar on stderr: documents done, failures, documents per second, time left.
+
+    tqdm draws it; disabled, it draws nothing, so a log file or a pipe gets no bar.
+    """
+
+    def __init__(self, total: int, enabled: bool):
+        from tqdm import tqdm
+
+        self.failed = 0
+        self._bar = tqdm(total=total, unit="doc", desc="extracting", file=sys.stderr, disable=not enabled,
+                         dynamic_ncols=True)
+
+    def __enter__(self) -> "Progress":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._bar.close()
+
+    def advance(self, outcome) -> None:
+        """Count one finished document."""
+        self.failed += outcome.error is not None
+        self._bar.set_postfix_str(f"{self.failed} failed", refresh=False)
+        self._bar.update(1)
 
 
 @cli.command()
@@ -116,7 +161,7 @@ def evaluate(output_dir, gold_dir, fmt, min_f1, show_errors):
     """
     import json
 
-    from .evaluate import ATTRIBUTES, evaluate as score, summary
+    from .evaluate import ATTRIBUTES, evaluate as score, failing, rate, summary
 
     report = score(output_dir, gold_dir)
     data = summary(report)
@@ -125,15 +170,15 @@ def evaluate(output_dir, gold_dir, fmt, min_f1, show_errors):
     else:
         for table, per_doc in report.items():
             for doc, s in per_doc.items():
-                accuracy = "  ".join(f"{c}={s.accuracy(c):.2f}" for c in ATTRIBUTES[table] if s.accuracy(c) is not None)
-                click.echo(f"{table:<10} {doc:<28} P={s.precision:.3f} R={s.recall:.3f} F1={s.f1:.3f} "
+                accuracy = "  ".join(f"{c}={rate(s.accuracy(c), 2)}" for c in ATTRIBUTES[table] if s.accuracy(c) is not None)
+                click.echo(f"{table:<10} {doc:<28} P={rate(s.precision)} R={rate(s.recall)} F1={rate(s.f1)} "
                            f"(tp={s.tp} fp={s.fp} fn={s.fn})  {accuracy}")
             if show_errors:
                 for kind in ("misses", "spurious", "attribute_errors"):
                     for row in data[table][kind]:
                         click.echo(f"  {kind[:-2] if kind != 'misses' else 'miss'}: {json.dumps(row, ensure_ascii=False)}")
     if min_f1 is not None:
-        low = [t for t, per_doc in report.items() if per_doc["ALL"].f1 < min_f1]
+        low = failing(report, min_f1)
         if low:
             click.echo(f"F1 below {min_f1} for: {', '.join(low)}", err=True)
             sys.exit(1)
@@ -176,3 +221,70 @@ def review(output_dir, report, fmt, source_dir):
         click.echo("hint: pass --source-dir DIR when the input files have moved", err=True)
     click.echo(f"wrote {report}", err=True)
     sys.exit(1 if problems else 0)
+
+
+@cli.command(name="compare")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write the table to this directory (not DIRECTORY): compare.csv, .parquet or "
+                   ".jsonl, or a compare sheet or table in planx.xlsx or planx.duckdb.")
+@click.option("--format", "fmt", type=click.Choice(sorted(WRITERS)), default="csv", show_default=True,
+              help="Format of the table written to --output.")
+@click.option("--input-format", type=click.Choice(sorted(WRITERS)), default=None,
+              help="The format DIRECTORY was written in (default: the one its run.json records).")
+@click.option("--all", "show_all", is_flag=True, help="Also print the indicators found in one document only.")
+def compare_command(directory, output, fmt, input_format, show_all):
+    """Line up each indicator across the plans in DIRECTORY (written by `planx extract`).
+
+    One row per indicator key, document, kind and year: the target or reported value, its
+    unit, year and baseline and, against a target set for the same year, the escalation ratio
+    (a target ÷ its parent region's target: 层层加码) or the attainment ratio (a reported
+    result ÷ its own region's earlier target, else its parent region's). Keys that contain
+    one another (鲁班奖 and 鲁班奖等国家级优质工程奖) share a group and sit together, without a
+    ratio between them. Where units do not agree or convert the ratio stays empty and the
+    note says why.
+
+    The table is printed (groups found in more than one document, unless --all) and, with
+    --output, written in --format.
+
+    \b
+    Example:
+        planx extract corpus -o output && planx compare output -o comparison --format xlsx
+    """
+    from .compare import compare, render
+    from .writers import read_tables, write_tables
+
+    if output is not None and output.resolve() == directory.resolve():
+        raise click.ClickException(f"{output} is the directory being compared; write the comparison to another one "
+                                   "(in it, compare.csv would be read as an extracted table, and planx.xlsx or "
+                                   "planx.duckdb would be replaced)")
+    fmt_in = input_format or _recorded_format(directory)
+    try:
+        tables = read_tables(directory, fmt_in)
+    except OSError as err:
+        raise click.ClickException(f"{directory}: cannot read it as {fmt_in}: {err}") from None
+    missing = sorted({"documents", "targets"} - tables.keys())
+    if missing:
+        raise click.ClickException(f"{directory} has no {' or '.join(missing)} table in {fmt_in}; "
+                                   "run `planx extract` into it first, or pass --input-format")
+    table = compare(tables)
+    click.echo(render(table, shared_only=not show_all))
+    if output is not None:
+        written = write_tables({"compare": table}, output, fmt)
+        click.echo(f"wrote {', '.join(str(path) for path in written)}", err=True)
+
+
+def _recorded_format(directory: Path) -> str:
+    """The format ``directory/run.json`` says the tables were written in."""
+    import json
+
+    from .writers import RUN_INFO
+
+    try:
+        fmt = json.loads((directory / RUN_INFO).read_text(encoding="utf-8")).get("format")
+    except (OSError, ValueError, AttributeError):
+        fmt = None
+    if fmt not in WRITERS:
+        raise click.ClickException(f"{directory / RUN_INFO} does not say which format {directory} was written in; "
+                                   "pass --input-format")
+    return fmt

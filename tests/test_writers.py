@@ -31,6 +31,7 @@ from extract.writers import csv as csv_writer
 from extract.writers import duckdb as duckdb_writer
 from extract.writers import jsonl as jsonl_writer
 from extract.writers import parquet as parquet_writer
+from extract.writers import parquet_dataset as parquet_dataset_writer
 from extract.writers import sink as sink_module
 from extract.writers import xlsx as xlsx_writer
 from extract.writers.common import typed
@@ -126,7 +127,7 @@ def tables() -> dict[str, pd.DataFrame]:
 
 
 def test_writers_cover_every_format():
-    assert sorted(WRITERS) == sorted(READERS) == ["csv", "duckdb", "jsonl", "parquet", "xlsx"]
+    assert sorted(WRITERS) == sorted(READERS) == ["csv", "duckdb", "jsonl", "parquet", "parquet-dataset", "xlsx"]
 
 
 def test_sample_covers_every_contract_table():
@@ -280,6 +281,17 @@ def _inject_failure(fmt: str, monkeypatch) -> type[Exception]:
     if fmt == "xlsx":
         monkeypatch.setattr(ExcelWriter, "save", _fail_after(ExcelWriter.save))
         return Boom
+    if fmt == "parquet-dataset":
+        # The last table's part fails as it is written, every other table complete by then.
+        real_write, written = parquet_dataset_writer.pq.write_table, []
+
+        def write_table(*args, **kwargs):
+            written.append(real_write(*args, **kwargs))
+            if len(written) == len(COLUMNS):
+                raise Boom
+
+        monkeypatch.setattr(parquet_dataset_writer.pq, "write_table", write_table)
+        return Boom
     # The last file fails as it closes, every other one complete by then: none may be renamed.
     table_file = {"csv": csv_writer, "parquet": parquet_writer, "jsonl": jsonl_writer}[fmt].TableFile
     real_close, closed = table_file.close, []
@@ -295,8 +307,8 @@ def _inject_failure(fmt: str, monkeypatch) -> type[Exception]:
 
 
 def _snapshot(directory: Path) -> dict[str, bytes]:
-    """Every file in ``directory``, temporaries included, with its bytes."""
-    return {path.name: path.read_bytes() for path in directory.iterdir()}
+    """Every file under ``directory``, temporaries included, with its bytes."""
+    return {path.relative_to(directory).as_posix(): path.read_bytes() for path in directory.rglob("*") if path.is_file()}
 
 
 @pytest.mark.parametrize("fmt", sorted(WRITERS))
@@ -355,8 +367,8 @@ def test_sink_round_trip_over_several_appends(tmp_path, monkeypatch, tables, fmt
         expected = neutralise_formulas(expected) if fmt in SPREADSHEET_FORMATS else expected
         pd.testing.assert_frame_equal(back[name], expected, obj=f"{fmt}:{name}")
     assert sink.counts == {name: sum(len(piece.get(name, ())) for piece in pieces) for name in names}
-    per_table = {"csv": csv_writer, "jsonl": jsonl_writer, "parquet": parquet_writer}
-    expected_paths = {f"{name}{per_table[fmt].SUFFIX}" for name in names} if fmt in per_table else {f"planx.{fmt}"}
+    per_table = {"csv": ".csv", "jsonl": ".jsonl", "parquet": ".parquet", "parquet-dataset": ""}
+    expected_paths = {f"{name}{per_table[fmt]}" for name in names} if fmt in per_table else {f"planx.{fmt}"}
     assert {path.name for path in sink.paths} == expected_paths
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(expected_paths)
 
@@ -410,8 +422,7 @@ def test_same_appends_write_the_same_files(tmp_path, monkeypatch, tables, fmt):
         for name, df in first_tables.items():
             pd.testing.assert_frame_equal(df, second_tables[name], obj=name)
         return
-    assert {path.name: path.read_bytes() for path in first.paths} == {
-        path.name: path.read_bytes() for path in second.paths}
+    assert _snapshot(first.directory) == _snapshot(second.directory)
     if fmt == "xlsx":
         with zipfile.ZipFile(second.paths[0]) as archive:
             assert {member.date_time for member in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}

@@ -10,6 +10,8 @@ xlsx       ``planx.xlsx``, a sheet per table     frozen header, sized columns,
                                                  formulas neutralised
 jsonl      ``<table>.jsonl`` each                one object per row, Chinese as is
 duckdb     ``planx.duckdb``                      the tables plus joining views
+parquet-   ``<table>/part-NNNNN.parquet``        a partitioned dataset, a part per
+dataset                                          batch (the Dask engine's default)
 =========  ====================================  =====================================
 
 Tables are written through a sink (:func:`open_sink`) that takes them a piece at a time, a
@@ -42,14 +44,15 @@ from types import ModuleType
 import pandas as pd
 
 from ..dataset import COLUMNS
-from . import csv, duckdb, jsonl, parquet, xlsx
+from . import csv, duckdb, jsonl, parquet, parquet_dataset, xlsx
 from .common import atomic_path, neutralise_formulas, read_each
 from .runinfo import RUN_INFO, build_run_info, write_run_info
 from .sink import Sink, TableFilesSink
 
 Reader = Callable[[Path], dict[str, pd.DataFrame]]
 
-_FORMATS: dict[str, ModuleType] = {"csv": csv, "parquet": parquet, "xlsx": xlsx, "jsonl": jsonl, "duckdb": duckdb}
+_FORMATS: dict[str, ModuleType] = {"csv": csv, "parquet": parquet, "parquet-dataset": parquet_dataset, "xlsx": xlsx,
+                                   "jsonl": jsonl, "duckdb": duckdb}
 
 
 def _sink(module: ModuleType) -> Callable[..., Sink]:

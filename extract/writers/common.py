@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -52,6 +53,36 @@ def atomic_path(path: Path) -> Iterator[Path]:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def atomic_directory(path: Path) -> Iterator[Path]:
+    """Yield a temporary directory beside ``path`` and put it in ``path``'s place on success.
+
+    A directory cannot be renamed over a full one, so the old directory is first moved
+    aside, then the new one renamed into place, then the old one removed: readers may find
+    no directory for that instant, but never a half-written one. If the block raises, the
+    temporary directory is removed and ``path`` is left as it was.
+
+    Args:
+        path: The directory to produce. Its parent is created when missing.
+
+    Yields:
+        A new, empty, hidden directory.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(6)
+    tmp, old = path.with_name(f".{path.name}.{token}.tmp"), path.with_name(f".{path.name}.{token}.old")
+    tmp.mkdir()
+    try:
+        yield tmp
+        if path.exists():
+            os.replace(path, old)
+        os.replace(tmp, path)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from typing import Protocol
 import pandas as pd
 
 from ..dataset import COLUMNS
-from .common import Dtype, atomic_path, cast, column_dtypes, typed
+from .common import Dtype, atomic_directory, atomic_path, cast, column_dtypes, typed
 
 #: A table's pieces are written as one batch once they hold this many rows: a Parquet row
 #: group or a DuckDB insert of a sensible size, and a few megabytes held per table.
@@ -120,9 +120,9 @@ class Sink:
         frames = self._pending.pop(name)
         self._write(name, cast(pd.concat(frames, ignore_index=True), self._dtypes[name]))
 
-    def _temp(self, path: Path) -> Path:
-        """A temporary file for ``path``, renamed over it when the sink closes cleanly."""
-        tmp = self._temps.enter_context(atomic_path(path))
+    def _temp(self, path: Path, *, directory: bool = False) -> Path:
+        """A temporary file (or directory) for ``path``, put in its place when the sink closes cleanly."""
+        tmp = self._temps.enter_context(atomic_directory(path) if directory else atomic_path(path))
         self._targets.append(path)
         return tmp
 
