@@ -316,7 +316,8 @@ def measure_cli(docs: Path, tenth: Path, count: int, size: int, scratch: Path, r
     """``--jobs 1`` and ``--jobs 2`` over all ``count`` documents, alternating, ``repeat``
     times; and ``--jobs 1`` over a tenth of them for memory.
 
-    ``speedup`` is the median of each pair's ``jobs 1 time / jobs 2 time``. Memory is the
+    ``speedup`` is the median ``--jobs 1`` time over the median ``--jobs 2`` time; ``runs``
+    keeps every run's wall and CPU seconds, to judge how steady they were. Memory is the
     peak RSS of ``--jobs 1`` (one process, so no worker's memory is mixed in) over the
     tenth and over all documents: ``memory_growth`` is their ratio, 1 when memory does not
     grow with the batch; ``growth_kib_per_doc`` is the difference per extra document (it
@@ -332,12 +333,17 @@ def measure_cli(docs: Path, tenth: Path, count: int, size: int, scratch: Path, r
     return {
         "jobs1": _throughput(one, count, size),
         "jobs2": _throughput(two, count, size),
-        "speedup": statistics.median(a["seconds"] / b["seconds"] for a, b in zip(one, two)),
+        "speedup": statistics.median(r["seconds"] for r in one) / statistics.median(r["seconds"] for r in two),
+        "runs": {"jobs1": [_rounded(r) for r in one], "jobs2": [_rounded(r) for r in two]},
         "memory": {"docs_small": small_docs, "peak_rss_small_mib": small["peak_rss_mib"],
                    "docs_full": count, "peak_rss_full_mib": full_rss,
                    "memory_growth": full_rss / small["peak_rss_mib"],
                    "growth_kib_per_doc": (full_rss - small["peak_rss_mib"]) * KB / max(count - small_docs, 1)},
     }
+
+
+def _rounded(run: dict) -> dict:
+    return {"seconds": round(run["seconds"], 2), "cpu_seconds": round(run["cpu_seconds"], 2)}
 
 
 def _throughput(runs: list[dict], docs: int, size: int) -> dict:
