@@ -74,13 +74,32 @@ def read(path: Path, data: bytes) -> RawDocument:
         blocks = list(_Reader(document).blocks(document.element.body))
     except (zipfile.BadZipFile, etree.LxmlError, PythonDocxError, OpcError, KeyError, ValueError):
         raise IngestError(path, *_DAMAGED) from None
-    properties = {}
-    # python-docx invents core properties ("python-docx", now) when the part is missing.
-    if "docProps/core.xml" in names:
-        core = document.core_properties
-        properties = {"title": core.title or "", "author": core.author or "",
-                      "date": core.created.date().isoformat() if core.created else ""}
-    return RawDocument(blocks=blocks, format="docx", properties=properties)
+    return RawDocument(blocks=blocks, format="docx", properties=_core_properties(data, names))
+
+
+_CORE_FIELDS = {"title": "{http://purl.org/dc/elements/1.1/}title",
+                "author": "{http://purl.org/dc/elements/1.1/}creator",
+                "date": "{http://purl.org/dc/terms/}created"}
+
+
+def _core_properties(data: bytes, names: set[str]) -> dict[str, str]:
+    """Title, author and creation date from ``docProps/core.xml``, read straight from the zip.
+
+    Not through python-docx: it finds the part by its relationship type and, for the variant
+    LibreOffice writes (…/officedocument/2006/…), invents defaults (title "Word Document", no
+    date) instead. A file without the part declares nothing.
+    """
+    if "docProps/core.xml" not in names:
+        return {}
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            root = etree.fromstring(archive.read("docProps/core.xml"), parser)
+    except (zipfile.BadZipFile, etree.LxmlError, KeyError):
+        return {}
+    values = {name: (root.findtext(tag) or "").strip() for name, tag in _CORE_FIELDS.items()}
+    values["date"] = values["date"][:10] if regex.fullmatch(r"\d{4}-\d{2}-\d{2}.*", values["date"]) else ""
+    return values
 
 
 def _check_zip(path: Path, data: bytes) -> set[str]:
