@@ -146,42 +146,92 @@ def inspect(file):
 @cli.command()
 @click.argument("output_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--by", "by", type=click.Choice(["doc", "genre", "all"]), default="doc", show_default=True,
+              help="Break the scores down per document, per genre (from --catalog), or give the totals only.")
+@click.option("--catalog", type=click.Path(dir_okay=False, path_type=Path), default=Path("corpus/catalog.csv"),
+              show_default=True, help="CSV with doc_id and genre columns, for --by genre and genre floors.")
+@click.option("--floors", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="YAML of F1 floors (ALL and genres → table → floor); exit with 1 when a score is below one.")
+@click.option("--input-format", type=click.Choice(sorted(WRITERS)), default=None,
+              help="The format OUTPUT_DIR was written in (default: the one its run.json records, else csv).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--min-f1", type=float, default=None, help="Exit with 1 when any table's F1 is below this.")
 @click.option("--errors/--no-errors", "show_errors", default=False, help="List misses, spurious rows and wrong attributes.")
-def evaluate(output_dir, gold_dir, fmt, min_f1, show_errors):
+def evaluate(output_dir, gold_dir, by, catalog, floors, input_format, fmt, min_f1, show_errors):
     """Score OUTPUT_DIR (written by `planx extract`) against gold JSONL in GOLD_DIR.
 
-    Precision, recall and F1 per table and per document, and attribute accuracy over the
-    matched rows, as DESIGN.md specifies.
+    Precision, recall and F1 per table, and attribute accuracy over the matched rows, as
+    DESIGN.md specifies; per document, per genre or in total (--by).
 
     \b
     Example:
-        planx evaluate output ../shared/gold --errors
+        planx extract corpus -o output && planx evaluate output tests/gold --by genre
     """
     import json
 
-    from .evaluate import ATTRIBUTES, evaluate as score, failing, rate, summary
+    from .evaluate import below_floors, by_group, evaluate as score, failing, load_catalog, load_floors, summary
 
-    report = score(output_dir, gold_dir)
+    try:
+        report = score(output_dir, gold_dir, input_format)
+        genres = load_catalog(catalog) if by == "genre" or (floors and _names_genres(floors)) else {}
+        limits = load_floors(floors) if floors else {}
+    except ExtractError as err:
+        raise click.ClickException(str(err)) from None
+    shown = {"doc": report, "genre": by_group(report, genres), "all": by_group(report, {})}[by]
+    if by == "all":
+        shown = {table: {"ALL": groups["ALL"]} for table, groups in shown.items()}
     data = summary(report)
     if fmt == "json":
+        if by != "doc":
+            for table, groups in summary(shown).items():
+                data[table]["groups"] = groups["documents"]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        for table, per_doc in report.items():
-            for doc, s in per_doc.items():
-                accuracy = "  ".join(f"{c}={rate(s.accuracy(c), 2)}" for c in ATTRIBUTES[table] if s.accuracy(c) is not None)
-                click.echo(f"{table:<10} {doc:<28} P={rate(s.precision)} R={rate(s.recall)} F1={rate(s.f1)} "
-                           f"(tp={s.tp} fp={s.fp} fn={s.fn})  {accuracy}")
-            if show_errors:
+        click.echo(_score_table(shown, by))
+        if show_errors:
+            for table in report:
                 for kind in ("misses", "spurious", "attribute_errors"):
                     for row in data[table][kind]:
-                        click.echo(f"  {kind[:-2] if kind != 'misses' else 'miss'}: {json.dumps(row, ensure_ascii=False)}")
+                        click.echo(f"  {table} {kind[:-2] if kind != 'misses' else 'miss'}: "
+                                   f"{json.dumps(row, ensure_ascii=False)}")
+    problems = below_floors({**by_group(report, genres)}, limits) if limits else []
     if min_f1 is not None:
-        low = failing(report, min_f1)
-        if low:
-            click.echo(f"F1 below {min_f1} for: {', '.join(low)}", err=True)
-            sys.exit(1)
+        problems += [f"ALL {table}: F1 below {min_f1}" for table in failing(report, min_f1)]
+    for problem in problems:
+        click.echo(f"below the floor: {problem}", err=True)
+    if problems:
+        sys.exit(1)
+
+
+def _names_genres(floors: Path) -> bool:
+    """Whether a floors file names any group besides ALL (so the catalog is needed)."""
+    from .evaluate import load_floors
+
+    try:
+        return any(group != "ALL" for group in load_floors(floors))
+    except ExtractError:
+        return False
+
+
+def _score_table(report, by: str) -> str:
+    """The scores as an aligned text table: a block per table, a line per document or genre."""
+    from .compare import display_width
+    from .evaluate import ATTRIBUTES, rate
+
+    label = {"doc": "document", "genre": "genre", "all": ""}[by]
+    lines = []
+    for table, groups in report.items():
+        width = max([display_width(label)] + [display_width(g) for g in groups]) + 2
+        attributes = ATTRIBUTES[table]
+        head = f"{table:<10} {label}" + " " * (width - display_width(label))
+        lines.append(head + "    P      R      F1     tp    fp    fn  " + "  ".join(attributes))
+        for group, s in groups.items():
+            accuracy = "  ".join(f"{rate(s.accuracy(c), 2):>{len(c)}}" for c in attributes)
+            lines.append(f"{'':<10} {group}" + " " * (width - display_width(group))
+                         + f"{rate(s.precision):>6} {rate(s.recall):>6} {rate(s.f1):>6} {s.tp:>5} {s.fp:>5} {s.fn:>5}  "
+                         + accuracy)
+        lines.append("")
+    return "\n".join(lines).rstrip()
 
 
 @cli.command()
@@ -276,15 +326,9 @@ def compare_command(directory, output, fmt, input_format, show_all):
 
 def _recorded_format(directory: Path) -> str:
     """The format ``directory/run.json`` says the tables were written in."""
-    import json
-
-    from .writers import RUN_INFO
+    from .writers import recorded_format
 
     try:
-        fmt = json.loads((directory / RUN_INFO).read_text(encoding="utf-8")).get("format")
-    except (OSError, ValueError, AttributeError):
-        fmt = None
-    if fmt not in WRITERS:
-        raise click.ClickException(f"{directory / RUN_INFO} does not say which format {directory} was written in; "
-                                   "pass --input-format")
-    return fmt
+        return recorded_format(directory)
+    except ExtractError as err:
+        raise click.ClickException(str(err)) from None

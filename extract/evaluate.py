@@ -11,6 +11,10 @@ Every document that any gold table names is scored in every table; predictions f
 documents are not scored. Precision, recall and F1 are ``None`` (undefined) when their
 denominator is 0, as for a table where a document has neither gold nor predicted rows.
 
+Scores add up by document, by genre (from ``corpus/catalog.csv`` or any catalog with
+``doc_id`` and ``genre`` columns) or over everything, and :func:`below_floors` checks them
+against the F1 floors kept in ``tests/gold/floors.yaml``.
+
 ``tests/test_evaluate_spec.py`` checks all of this against a reference written from the spec.
 """
 
@@ -25,21 +29,25 @@ from typing import Callable
 
 import pandas as pd
 import regex
+import yaml
 
+from .errors import ExtractError
 from .normalise import normalise_text
+from .writers import RUN_INFO, read_tables, recorded_format
 
 # Spaces and punctuation only: symbols (～ + × ℃ ㎡) are part of the wording.
 _STRIP = regex.compile(r"[\p{P}\s]+")
 
-TABLES = ("targets", "deadlines", "areas", "measures")
+TABLES = ("targets", "deadlines", "areas", "agencies", "measures")
 ATTRIBUTES = {
     "targets": ("kind", "unit", "comparator", "target_year", "baseline_value"),
     "deadlines": ("kind", "start_year"),
     "areas": ("canonical", "level", "admin_code"),
-    "measures": ("section",),
+    "agencies": ("role",),
+    "measures": ("section", "policy_tool"),
 }
 # The string whose similarity pairs each table's rows.
-KEYS = {"targets": "indicator", "deadlines": "text", "areas": "area", "measures": "title"}
+KEYS = {"targets": "indicator", "deadlines": "text", "areas": "area", "agencies": "agency", "measures": "title"}
 
 
 def similarity(a: str, b: str) -> float:
@@ -118,6 +126,13 @@ def _area_score(gold: dict, pred: dict) -> float:
     return 1.0 if same_place and _quote_start(gold) in _text(pred.get("sentence")) else 0.0
 
 
+def _agency_score(gold: dict, pred: dict) -> float:
+    """The same agency (one name containing the other) named in the sentence the gold quote opens."""
+    a, b = _STRIP.sub("", gold.get("agency") or ""), _STRIP.sub("", _text(pred.get("agency")))
+    same_agency = bool(a and b) and (a in b or b in a)
+    return 1.0 if same_agency and _quote_start(gold) in _text(pred.get("sentence")) else 0.0
+
+
 def _quote_start(gold: dict) -> str:
     """The gold quote's first 12 characters as the normalised text (rows' sentences) has them."""
     return normalise_text(gold.get("quote", ""))[:12]
@@ -131,6 +146,7 @@ SCORERS: dict[str, tuple[Callable[[dict, dict], float], float]] = {
     "targets": (_target_score, 0.5),
     "deadlines": (_deadline_score, 0.5),
     "areas": (_area_score, 1.0),
+    "agencies": (_agency_score, 1.0),
     "measures": (_measure_score, 0.8),
 }
 
@@ -163,9 +179,15 @@ class TableScore:
         return 2 * self.tp / total if total else None
 
     def accuracy(self, column: str) -> float | None:
-        if not self.pairs:
+        """Share of matched pairs whose ``column`` agrees, over the pairs whose gold row has it.
+
+        Gold may annotate a column for some documents only (``policy_tool``); pairs whose gold
+        lacks the key are not counted. None when no pair counts.
+        """
+        pairs = [(g, p) for g, p in self.pairs if column in g]
+        if not pairs:
             return None
-        return sum(_same_value(column, g.get(column), p.get(column)) for g, p in self.pairs) / len(self.pairs)
+        return sum(_same_value(column, g.get(column), p.get(column)) for g, p in pairs) / len(pairs)
 
     def add(self, other: "TableScore") -> None:
         self.tp += other.tp
@@ -244,25 +266,52 @@ def _scored_gold(table: str, rows: list[dict]) -> list[dict]:
     return rows
 
 
-def load_predictions(output_dir: Path, table: str) -> list[dict]:
-    path = Path(output_dir) / f"{table}.csv"
-    if not path.exists():
-        return []
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    rows = df.to_dict("records")
-    if table == "areas":
-        rows = [r for r in rows if str(r.get("responsible")).lower() == "true"]
+def load_predictions(output_dir: Path, fmt: str | None = None) -> dict[str, list[dict]]:
+    """The scored tables' rows in ``output_dir``, read in the format its ``run.json`` records.
+
+    Without a ``run.json`` the folder is read as CSV. Every value is a string (empty for
+    null), whatever the format kept, so that all formats score alike. Areas keep their
+    responsible rows only.
+    """
+    output_dir = Path(output_dir)
+    if fmt is None:
+        fmt = recorded_format(output_dir) if (output_dir / RUN_INFO).exists() else "csv"
+    tables = read_tables(output_dir, fmt)
+    rows = {}
+    for table in TABLES:
+        df = tables.get(table)
+        records = [] if df is None else df.astype(object).map(_cell).to_dict("records")
+        if table == "areas":
+            records = [r for r in records if r.get("responsible", "").lower() == "true"]
+        rows[table] = records
     return rows
 
 
-def evaluate(output_dir: str | Path, gold_dir: str | Path) -> dict[str, dict[str, TableScore]]:
-    """``{table: {doc_id or "ALL": TableScore}}`` for the documents gold covers."""
+def _cell(value) -> str:
+    """A cell as CSV holds it: "" for null, integral floats without ``.0``."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def evaluate(output_dir: str | Path, gold_dir: str | Path, fmt: str | None = None) -> dict[str, dict[str, TableScore]]:
+    """``{table: {doc_id or "ALL": TableScore}}`` for the documents gold covers.
+
+    Raises:
+        ExtractError: ``gold_dir`` holds no gold row at all (a wrong folder scores nothing).
+    """
     gold_by_table = {table: load_gold(Path(gold_dir), table) for table in TABLES}
     docs = sorted({g["doc"] for gold in gold_by_table.values() for g in gold})
+    if not docs:
+        raise ExtractError(f"{gold_dir}: no gold rows ({', '.join(t + '.jsonl' for t in TABLES)}); "
+                           "point it at a gold folder such as tests/gold")
+    predictions = load_predictions(Path(output_dir), fmt)
     report: dict[str, dict[str, TableScore]] = {}
     for table, all_gold in gold_by_table.items():
         gold = _scored_gold(table, all_gold)
-        pred = load_predictions(Path(output_dir), table)
+        pred = predictions[table]
         per_doc = {}
         total = TableScore()
         for doc in docs:
@@ -272,6 +321,76 @@ def evaluate(output_dir: str | Path, gold_dir: str | Path) -> dict[str, dict[str
         per_doc["ALL"] = total
         report[table] = per_doc
     return report
+
+
+def load_catalog(path: str | Path) -> dict[str, str]:
+    """Document id → genre, from a catalog CSV with ``doc_id`` and ``genre`` columns.
+
+    Raises:
+        ExtractError: the file is missing or lacks those columns.
+    """
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, ValueError) as err:
+        raise ExtractError(f"{path}: cannot read the catalog ({err}); pass --catalog FILE with doc_id and genre "
+                           "columns") from None
+    if not {"doc_id", "genre"} <= set(df.columns):
+        raise ExtractError(f"{path}: a catalog needs doc_id and genre columns; it has {', '.join(df.columns)}")
+    return dict(zip(df["doc_id"], df["genre"]))
+
+
+def by_group(report: dict[str, dict[str, TableScore]], group_of: dict[str, str]) -> dict[str, dict[str, TableScore]]:
+    """The per-document report summed by group (a genre, say), plus ``ALL``.
+
+    Documents the mapping does not name fall in the group ``(not catalogued)``.
+    """
+    grouped = {}
+    for table, per_doc in report.items():
+        groups: dict[str, TableScore] = {}
+        for doc, score in per_doc.items():
+            if doc != "ALL":
+                groups.setdefault(group_of.get(doc, "(not catalogued)"), TableScore()).add(score)
+        grouped[table] = {**dict(sorted(groups.items())), "ALL": per_doc["ALL"]}
+    return grouped
+
+
+def load_floors(path: str | Path) -> dict[str, dict[str, float]]:
+    """F1 floors from YAML: ``{"ALL": {table: floor}, genre: {table: floor}, ...}``.
+
+    Raises:
+        ExtractError: the file cannot be read, or a floor is not a number between 0 and 1.
+    """
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as err:
+        raise ExtractError(f"{path}: cannot read the floors ({err})") from None
+    floors = {}
+    for group, tables in dict(data).items():
+        if not isinstance(tables, dict):
+            raise ExtractError(f"{path}: {group} must map table names to F1 floors")
+        for table, floor in tables.items():
+            if table not in TABLES or not isinstance(floor, (int, float)) or not 0 <= floor <= 1:
+                raise ExtractError(f"{path}: {group} -> {table}: {floor!r} is not a floor; use one of "
+                                   f"{', '.join(TABLES)} with a number from 0 to 1")
+        floors[str(group)] = {t: float(f) for t, f in tables.items()}
+    return floors
+
+
+def below_floors(grouped: dict[str, dict[str, TableScore]], floors: dict[str, dict[str, float]]) -> list[str]:
+    """``"group table: F1 0.712 < floor 0.730"`` for every score under its floor.
+
+    ``grouped`` is :func:`by_group`'s result (or the per-document report for document floors).
+    A group the floors name that has no score, or a table whose F1 is undefined, fails too:
+    a floor that checks nothing would hide a regression.
+    """
+    failures = []
+    for group, tables in floors.items():
+        for table, floor in tables.items():
+            score = grouped.get(table, {}).get(group)
+            f1 = None if score is None else score.f1
+            if f1 is None or f1 < floor - 1e-9:
+                failures.append(f"{group} {table}: F1 {rate(f1)} < floor {floor:.3f}")
+    return failures
 
 
 def failing(report: dict[str, dict[str, TableScore]], min_f1: float) -> list[str]:
@@ -323,5 +442,6 @@ def _brief(table: str, row: dict) -> dict:
                         "baseline_value", "quote", "sentence"),
             "deadlines": ("doc", "doc_id", "text", "kind", "start_year", "end_year", "quote", "sentence"),
             "areas": ("doc", "doc_id", "area", "canonical", "admin_code", "quote", "sentence"),
-            "measures": ("doc", "doc_id", "section", "title", "quote")}[table]
+            "agencies": ("doc", "doc_id", "agency", "role", "quote", "sentence"),
+            "measures": ("doc", "doc_id", "section", "title", "policy_tool", "quote")}[table]
     return {k: row[k] for k in keys if k in row and row[k] not in ("", None)}

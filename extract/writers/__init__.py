@@ -46,7 +46,7 @@ import pandas as pd
 from ..dataset import COLUMNS
 from . import csv, duckdb, jsonl, parquet, parquet_dataset, xlsx
 from .common import atomic_path, neutralise_formulas, read_each
-from .runinfo import RUN_INFO, build_run_info, write_run_info
+from .runinfo import RUN_INFO, build_run_info, recorded_format, write_run_info
 from .sink import Sink, TableFilesSink
 
 Reader = Callable[[Path], dict[str, pd.DataFrame]]
@@ -74,7 +74,7 @@ WRITERS: dict[str, Callable[..., Sink]] = {name: _sink(module) for name, module 
 #: Format name -> reader of a directory written in that format.
 READERS: dict[str, Reader] = {name: _reader(module) for name, module in _FORMATS.items()}
 
-__all__ = ["READERS", "RUN_INFO", "WRITERS", "Sink", "atomic_path", "build_run_info", "neutralise_formulas",
+__all__ = ["READERS", "RUN_INFO", "WRITERS", "Sink", "atomic_path", "build_run_info", "neutralise_formulas", "recorded_format",
            "open_sink", "read_tables", "write_run_info", "write_tables"]
 
 

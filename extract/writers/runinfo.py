@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .. import __version__, rules
+from ..errors import ExtractError
 from .common import atomic_path
 
 RUN_INFO = "run.json"
@@ -90,3 +91,22 @@ def write_run_info(directory: str | Path, info: Mapping[str, object]) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_text(json.dumps(info, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     return path
+
+
+def recorded_format(directory: str | Path) -> str:
+    """The format ``directory/run.json`` says the tables were written in.
+
+    Raises:
+        ExtractError: run.json is missing, unreadable or names no known format.
+    """
+    from . import WRITERS
+
+    path = Path(directory) / RUN_INFO
+    try:
+        fmt = json.loads(path.read_text(encoding="utf-8")).get("format")
+    except (OSError, ValueError, AttributeError):
+        fmt = None
+    if fmt not in WRITERS:
+        raise ExtractError(f"{path} does not say which format {directory} was written in; "
+                           "run `planx extract` into it, or pass --input-format")
+    return fmt
