@@ -9,9 +9,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
-FIXTURES = SHARED / "fixtures"
-GOLD = SHARED / "gold"
-CORPUS_FILES = sorted(CORPUS.glob("*.txt"))
+# The seeds as published in other formats, and the gold answers for every corpus document:
+# copies live in the repository, so that a fresh clone tests itself.
+FIXTURES = ROOT / "tests" / "data" / "fixtures"
+GOLD = ROOT / "tests" / "gold"
+CORPUS_FILES = sorted(p for p in CORPUS.iterdir() if p.suffix.lower() in {".txt", ".docx", ".doc", ".pdf", ".html", ".htm"})
+SEED_FILES = [CORPUS / "jiangsu-quality-opinion-2016.txt", CORPUS / "suzhou-quality-plan-14fyp.txt"]
 
 
 def pytest_addoption(parser):

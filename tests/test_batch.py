@@ -15,7 +15,7 @@ from extract.cli import cli
 from extract.errors import ExtractError
 from extract.writers import read_tables
 
-from .conftest import CORPUS, CORPUS_FILES, ROOT
+from .conftest import ROOT, SEED_FILES
 
 # Formats whose files are byte-identical for identical rows (a DuckDB file is not).
 BYTE_STABLE = ["csv", "jsonl", "parquet", "xlsx"]
@@ -32,9 +32,11 @@ def files(directory: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def corpus(tmp_path) -> Path:
-    """A copy of the bundled corpus that tests may change."""
+    """A folder of the two seed plans that tests may change (batch mechanics need no more)."""
     folder = tmp_path / "corpus"
-    shutil.copytree(CORPUS, folder)
+    folder.mkdir()
+    for path in SEED_FILES:
+        shutil.copy(path, folder)
     return folder
 
 
@@ -42,7 +44,7 @@ def corpus(tmp_path) -> Path:
 
 
 def test_batch_doc_ids_are_file_stems(corpus):
-    assert [job.doc_id for job in plan([corpus])] == [path.stem for path in CORPUS_FILES]
+    assert [job.doc_id for job in plan([corpus])] == [path.stem for path in SEED_FILES]
 
 
 @pytest.mark.parametrize(
@@ -116,7 +118,7 @@ def test_batch_rerun_on_unchanged_corpus_does_no_extraction(tmp_path, corpus, mo
 def test_batch_rerun_extracts_only_the_changed_file(tmp_path, corpus, monkeypatch):
     out = tmp_path / "out"
     run_cli(str(corpus), "-o", str(out))
-    changed = corpus / CORPUS_FILES[0].name
+    changed = corpus / SEED_FILES[0].name
     changed.write_text(changed.read_text(encoding="utf-8") + "\n到2030年，森林覆盖率达到35%。\n", encoding="utf-8")
     extracted = []
     real = batch.extract_document
@@ -148,7 +150,7 @@ def test_batch_force_extracts_again(tmp_path, corpus):
 def test_batch_cache_forgets_files_no_longer_given(tmp_path, corpus):
     out = tmp_path / "out"
     run_cli(str(corpus), "-o", str(out))
-    run_cli(str(CORPUS_FILES[0]), "-o", str(out))
+    run_cli(str(SEED_FILES[0]), "-o", str(out))
     assert len(list((out / batch.CACHE_DIR).glob("*.json"))) == 1
 
 
@@ -159,7 +161,7 @@ def test_batch_bug_on_one_file_keeps_the_others(tmp_path, corpus, monkeypatch):
     real = batch.extract_document
 
     def flaky(path, doc_id=None):
-        if Path(path).name == CORPUS_FILES[0].name:
+        if Path(path).name == SEED_FILES[0].name:
             raise RuntimeError("boom\nsecond line")
         return real(path, doc_id)
 
@@ -168,7 +170,7 @@ def test_batch_bug_on_one_file_keeps_the_others(tmp_path, corpus, monkeypatch):
     result = run_cli(str(corpus), "-o", str(out))
     assert result.exit_code == 1
     tables = read_tables(out)
-    assert list(tables["documents"]["doc_id"]) == [CORPUS_FILES[1].stem]
+    assert list(tables["documents"]["doc_id"]) == [SEED_FILES[1].stem]
     error = tables["errors"]["error"].iloc[0]
     assert "planx failed on this file (RuntimeError: boom)" in error and "\n" not in error
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["errors"][0]["error"] == error
@@ -187,7 +189,7 @@ def test_batch_failed_file_is_tried_again_next_run(tmp_path, corpus):
 
 
 def test_batch_worker_with_other_rules_refuses(corpus):
-    rows, error = extract_job(Job(CORPUS_FILES[0], "x"), None, expected="0.0.0:not-these-rules")
+    rows, error = extract_job(Job(SEED_FILES[0], "x"), None, expected="0.0.0:not-these-rules")
     assert rows is None and "install the same planx and rules on every worker" in error
 
 
@@ -217,4 +219,4 @@ def test_batch_dask_local_cluster_writes_the_local_runs_partitioned_dataset(tmp_
     parts = {p.relative_to(dask).as_posix(): p.read_bytes() for p in dask.glob("*/part-*.parquet")}
     assert "targets/part-00000.parquet" in parts
     assert parts == {p.relative_to(local).as_posix(): p.read_bytes() for p in local.glob("*/part-*.parquet")}
-    assert len(read_tables(dask, "parquet-dataset")["documents"]) == len(CORPUS_FILES)
+    assert len(read_tables(dask, "parquet-dataset")["documents"]) == len(SEED_FILES)

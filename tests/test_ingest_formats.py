@@ -1,7 +1,7 @@
 """The .docx, .doc, .pdf and .html ingestors: layout read right from real files, Word
 features read from files made here, and one-line errors for broken files.
 
-The fixtures live in ``shared/fixtures`` beside the repository; the broken files in
+The fixtures (the seeds as published) live in ``tests/data/fixtures``; the broken files in
 ``tests/data/broken`` (``make_broken.py`` there tells how each was made).
 """
 
@@ -22,8 +22,8 @@ from extract.ingest import read
 from extract.layout import assemble
 from extract.normalise import normalise_inline
 
-FIXTURES = Path(__file__).resolve().parents[1].parent / "shared" / "fixtures"
 DATA = Path(__file__).resolve().parent / "data"
+FIXTURES = DATA / "fixtures"
 BROKEN = DATA / "broken"
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")

@@ -278,7 +278,7 @@ def test_places_seed_gold_areas():
     """Every area in the Suzhou gold is found, in its quote, with the gold canonical and code."""
     regions = {"suzhou-quality-plan-14fyp": "320500", "jiangsu-quality-opinion-2016": "320000"}
     gold = [json.loads(line) for line in (GOLD / "areas.jsonl").read_text(encoding="utf-8").splitlines()]
-    for record in gold:
+    for record in (r for r in gold if r["doc"] in regions):
         found = {(p.text, p.canonical, p.admin_code) for p in find_places(record["quote"], regions[record["doc"]])}
         assert (record["area"], record["canonical"], record["admin_code"]) in found, record
 

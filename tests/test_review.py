@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -102,8 +103,8 @@ def test_every_row_of_the_corpus_is_embedded_and_placed(corpus_report):
     assert [r["i"] for r in rows] == list(range(len(rows)))
     placed = {int(i) for group in re.findall(r'data-r="([\d ]+)"', page) for i in group.split()}
     assert {r["i"] for r in rows if r["s"] is not None and r["e"] > r["s"]} <= placed
-    for title in tables["documents"]["title"]:
-        assert f"<h2>{title}</h2>" in page
+    for doc_id, title in zip(tables["documents"]["doc_id"], tables["documents"]["title"]):
+        assert f"<h2>{escape(title if isinstance(title, str) and title else doc_id)}</h2>" in page
 
 
 def test_page_is_self_contained(corpus_report):
