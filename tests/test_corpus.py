@@ -1,0 +1,174 @@
+"""The development corpus, its catalog and its gold hold together; evaluate scores it per genre.
+
+The gold is the contract the figures in corpus/README.md rest on: a quote that no longer
+stands in its document, a document without a catalog row or a floor for an unknown genre
+would make those figures silently wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from extract.api import load_document
+from extract.cli import cli
+from extract.evaluate import TABLES, load_gold
+from extract.normalise import normalise_text
+
+from .conftest import CORPUS, CORPUS_FILES, GOLD, ROOT
+
+CATALOG = CORPUS / "catalog.csv"
+FLOORS = GOLD / "floors.yaml"
+GENRES = {"政府工作报告", "五年规划纲要", "专项规划", "实施方案/行动计划", "考核/评估办法", "意见/通知", "早期/噪声文本"}
+
+
+@pytest.fixture(scope="module")
+def catalog() -> list[dict]:
+    with open(CATALOG, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_catalog_names_every_corpus_file_once(catalog):
+    assert sorted(row["file"] for row in catalog) == sorted(path.name for path in CORPUS_FILES)
+    assert all(row["doc_id"] == row["file"].rsplit(".", 1)[0] for row in catalog)
+    assert {row["genre"] for row in catalog} == GENRES
+    for row in catalog:
+        assert row["source"] and row["level"] and row["year"].isdigit(), row["doc_id"]
+
+
+def test_every_genre_has_two_documents(catalog):
+    genres = [row["genre"] for row in catalog]
+    assert all(genres.count(genre) >= 2 for genre in GENRES)
+
+
+def test_gold_covers_every_document_and_only_those(catalog):
+    docs = {row["doc_id"] for row in catalog}
+    for table in TABLES:
+        assert {g["doc"] for g in load_gold(GOLD, table)} <= docs, table
+    assert {g["doc"] for g in load_gold(GOLD, "targets")} == docs
+
+
+@pytest.fixture(scope="module")
+def texts() -> dict[str, str]:
+    """Each document's text as its annotators saw it: a .txt as is, other formats as read."""
+    return {p.stem: p.read_text(encoding="utf-8") if p.suffix == ".txt" else load_document(p).text
+            for p in CORPUS_FILES}
+
+
+@pytest.mark.parametrize("folder", ["gold", "gold-second"])
+def test_every_quote_stands_in_its_document(texts, folder):
+    for table in TABLES:
+        for record in load_gold(ROOT / "tests" / folder, table):
+            assert record["quote"] in texts[record["doc"]], (table, record)
+
+
+def test_every_quote_stands_in_the_text_planx_reads(texts):
+    """Rows' sentences come from the normalised text, so the scorer looks for the normalised quote."""
+    normalised = {doc: load_document(next(p for p in CORPUS_FILES if p.stem == doc)).text for doc in texts}
+    for table in ("areas", "agencies"):
+        for record in load_gold(GOLD, table):
+            assert normalise_text(record["quote"])[:12] in normalised[record["doc"]], record
+
+
+def test_gold_records_have_the_spec_fields():
+    required = {"targets": {"kind", "indicator", "value", "value_max", "unit", "comparator", "target_year",
+                            "baseline_value", "baseline_year"},
+                "deadlines": {"text", "kind", "start_year", "end_year"},
+                "areas": {"area", "canonical", "level", "parent", "admin_code", "responsible"},
+                "agencies": {"agency", "role"},
+                "measures": {"section", "title"}}
+    for table, fields in required.items():
+        for record in load_gold(GOLD, table):
+            assert {"doc", "quote", "optional"} | fields <= set(record), (table, record)
+
+
+def test_floors_name_known_tables_and_genres():
+    floors = yaml.safe_load(FLOORS.read_text(encoding="utf-8"))
+    assert set(floors) <= GENRES | {"ALL"} and "ALL" in floors
+    for tables in floors.values():
+        assert set(tables) <= set(TABLES)
+        assert all(0 <= value <= 1 for value in tables.values())
+
+
+# --- evaluate on the corpus ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory):
+    """The corpus extracted once as CSV and once as Parquet."""
+    base = tmp_path_factory.mktemp("corpus")
+    for fmt in ("csv", "parquet"):
+        result = CliRunner().invoke(cli, ["extract", str(CORPUS), "-o", str(base / fmt), "--format", fmt])
+        assert result.exit_code == 0, result.output
+    return base
+
+
+def evaluate(*args: str) -> tuple[int, str]:
+    """Exit code and standard output of ``planx evaluate``."""
+    result = CliRunner().invoke(cli, ["evaluate", *args])
+    return result.exit_code, result.stdout
+
+
+def test_parquet_output_scores_as_csv_does(extracted):
+    scores = {fmt: json.loads(evaluate(str(extracted / fmt), str(GOLD), "--format", "json")[1])
+              for fmt in ("csv", "parquet")}
+    for table in TABLES:
+        assert scores["parquet"][table]["ALL"] == scores["csv"][table]["ALL"], table
+    assert scores["csv"]["targets"]["ALL"]["tp"] > 0
+
+
+def test_by_genre_lists_every_genre_and_the_total(extracted):
+    code, output = evaluate(str(extracted / "csv"), str(GOLD), "--by", "genre", "--catalog", str(CATALOG))
+    assert code == 0, output
+    block = output.split("\n\n")[0]
+    assert block.startswith("targets")
+    assert {line.split()[0] for line in block.splitlines()[1:]} == GENRES | {"ALL"}
+    data = json.loads(evaluate(str(extracted / "csv"), str(GOLD), "--by", "genre", "--catalog", str(CATALOG),
+                               "--format", "json")[1])
+    assert set(data["areas"]["groups"]) == GENRES
+
+
+def test_corpus_meets_its_floors(extracted):
+    code, output = evaluate(str(extracted / "csv"), str(GOLD), "--by", "genre", "--catalog", str(CATALOG),
+                            "--floors", str(FLOORS))
+    assert code == 0, output
+
+
+def test_a_floor_above_the_figure_fails_with_its_name(extracted, tmp_path):
+    floors = tmp_path / "floors.yaml"
+    floors.write_text("ALL:\n  targets: 1.0\n意见/通知:\n  deadlines: 1.0\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["evaluate", str(extracted / "csv"), str(GOLD), "--catalog", str(CATALOG),
+                                      "--floors", str(floors)])
+    assert result.exit_code == 1
+    assert "below the floor: ALL targets: F1 " in result.output
+    assert "below the floor: 意见/通知 deadlines: F1 " in result.output
+
+
+@pytest.mark.parametrize("content, message", [
+    ("ALL:\n  target: 0.5\n", "ALL -> target: 0.5 is not a floor"),
+    ("ALL:\n  targets: 2\n", "ALL -> targets: 2 is not a floor"),
+    ("ALL: 0.5\n", "ALL must map table names to F1 floors"),
+])
+def test_a_bad_floors_file_is_one_line(extracted, tmp_path, content, message):
+    floors = tmp_path / "floors.yaml"
+    floors.write_text(content, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["evaluate", str(extracted / "csv"), str(GOLD), "--floors", str(floors)])
+    assert result.exit_code == 1
+    assert message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_empty_gold_folder_is_an_error(extracted, tmp_path):
+    result = CliRunner().invoke(cli, ["evaluate", str(extracted / "csv"), str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {tmp_path}: no gold rows")
+
+
+def test_missing_catalog_is_one_line(extracted, tmp_path):
+    result = CliRunner().invoke(cli, ["evaluate", str(extracted / "csv"), str(GOLD), "--by", "genre",
+                                      "--catalog", str(tmp_path / "none.csv")])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {tmp_path / 'none.csv'}: cannot read the catalog")
