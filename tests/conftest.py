@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
+import os
+import shutil
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -15,6 +19,43 @@ FIXTURES = ROOT / "tests" / "data" / "fixtures"
 GOLD = ROOT / "tests" / "gold"
 CORPUS_FILES = sorted(p for p in CORPUS.iterdir() if p.suffix.lower() in {".txt", ".docx", ".doc", ".pdf", ".html", ".htm"})
 SEED_FILES = [CORPUS / "jiangsu-quality-opinion-2016.txt", CORPUS / "suzhou-quality-plan-14fyp.txt"]
+
+
+# Under CI=true every optional tool is installed (.ci/run does it), so a missing one is a broken
+# CI and fails; on a developer's machine its tests skip with the Debian package that brings it.
+IN_CI = os.environ.get("CI") == "true"
+DEBIAN_PACKAGES = {"soffice": "libreoffice-writer-nogui", "chromium": "chromium", "chromedriver": "chromium-driver"}
+
+
+def unavailable(reason: str):
+    """Skip the test with ``reason``; under CI=true fail it instead."""
+    if IN_CI:
+        pytest.fail(f"CI=true, but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def tool_reason(name: str) -> str:
+    return f"needs {name}: apt-get install {DEBIAN_PACKAGES[name]}"
+
+
+def needs_tool(name: str) -> pytest.MarkDecorator:
+    """A mark that skips where ``name`` is not on PATH, except under CI=true (see pytest_sessionstart)."""
+    return pytest.mark.skipif(shutil.which(name) is None and not IN_CI, reason=tool_reason(name))
+
+
+def require_module(name: str, install: str) -> ModuleType:
+    """Import ``name``, or skip (fail under CI=true) saying how to install it."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        unavailable(f"needs {name}: pip install {install}")
+
+
+def pytest_sessionstart(session):
+    """Under CI=true, stop at once when a tool the suite needs is missing, naming its package."""
+    missing = [name for name in DEBIAN_PACKAGES if shutil.which(name) is None]
+    if IN_CI and missing:
+        raise pytest.UsageError("CI=true, but these tools are missing: " + "; ".join(map(tool_reason, missing)))
 
 
 def pytest_addoption(parser):

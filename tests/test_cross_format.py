@@ -3,18 +3,16 @@ same 26-row indicator table; every heading and cell re-locates in each format's 
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 
 from extract.api import load_document
 from extract.structure.tables import table_cells_text
 
-from .conftest import CORPUS, FIXTURES
+from .conftest import CORPUS, FIXTURES, needs_tool
 
 STEM = "suzhou-quality-plan-14fyp"
-FORMATS = ["docx", "pdf", pytest.param("doc", marks=pytest.mark.skipif(
-    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"))]
+FORMATS = ["docx", "pdf", pytest.param("doc", marks=needs_tool("soffice"))]
 
 
 def tree(doc):
@@ -46,12 +44,11 @@ def test_same_indicator_table(fmt, txt_doc):
     assert rows == indicator_rows(txt_doc)
 
 
-@pytest.mark.parametrize("fmt", ["txt", *FORMATS])
-@pytest.mark.parametrize("stem", [STEM, "jiangsu-quality-opinion-2016"])
-def test_headings_and_cells_relocate(fmt, stem):
-    path = CORPUS / f"{stem}.txt" if fmt == "txt" else FIXTURES / f"{stem}.{fmt}"
-    if not path.exists():
-        pytest.skip(f"no {fmt} fixture for {stem}")
+@pytest.mark.parametrize("path", [
+    *(CORPUS / f"{stem}.txt" for stem in (STEM, "jiangsu-quality-opinion-2016")),
+    *(pytest.param(p, marks=needs_tool("soffice")) if p.suffix == ".doc" else p for p in sorted(FIXTURES.iterdir())),
+], ids=lambda p: p.name)
+def test_headings_and_cells_relocate(path):
     doc = load_document(path)
     assert doc.headings
     for head in doc.headings:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from extract.errors import IngestError
 from extract.ingest import read
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, needs_tool
 
 TEXT = "一、总体要求\n到2025年，制造业产品质量合格率达到97%。\n"
 
@@ -109,7 +108,7 @@ def test_docx_headings_styles_and_merged_cells():
     assert table.rows[1][0] == "质量强市指标" and table.rows[2][0] is None
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+@needs_tool("soffice")
 def test_doc_converted_by_libreoffice():
     raw, _ = read(FIXTURES / "suzhou-quality-plan-14fyp.doc")
     assert raw.format == "doc"

@@ -22,11 +22,12 @@ from extract.ingest import read
 from extract.layout import assemble
 from extract.normalise import normalise_inline
 
+from .conftest import needs_tool
+
 DATA = Path(__file__).resolve().parent / "data"
 FIXTURES = DATA / "fixtures"
 BROKEN = DATA / "broken"
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+needs_soffice = needs_tool("soffice")
 
 SUZHOU, JIANGSU = "suzhou-quality-plan-14fyp", "jiangsu-quality-opinion-2016"
 FILES = [f"{SUZHOU}.docx", f"{SUZHOU}.pdf", pytest.param(f"{SUZHOU}.doc", marks=needs_soffice),
@@ -169,7 +170,7 @@ def test_pdf_running_heads_page_numbers_and_spacing(tmp_path):
     for text in expected:
         document.add_paragraph(text)
     document.save(tmp_path / "plan.docx")
-    subprocess.run([SOFFICE, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+    subprocess.run([shutil.which("soffice"), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
                     "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "plan.docx")],
                    check=True, capture_output=True, timeout=120)
     raw, _ = read(tmp_path / "plan.pdf")

@@ -11,7 +11,7 @@ import pytest
 
 from extract.errors import ExtractError
 
-from .conftest import ROOT
+from .conftest import ROOT, require_module, unavailable
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 _TIMEOUT = 300  # seconds per cell; the corpus extracts in a few seconds
@@ -23,7 +23,7 @@ def test_the_notebooks_are_there():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_is_committed_without_outputs(path: Path):
-    nbformat = pytest.importorskip("nbformat", reason="needs nbformat: pip install nbformat")
+    nbformat = require_module("nbformat", "nbformat")
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -32,10 +32,10 @@ def test_notebook_is_committed_without_outputs(path: Path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs_without_errors(path: Path):
-    nbformat = pytest.importorskip("nbformat", reason="needs nbformat: pip install nbformat")
-    nbclient = pytest.importorskip("nbclient", reason="needs nbclient: pip install nbclient")
-    pytest.importorskip("ipykernel", reason="needs a Python kernel: pip install ipykernel")
-    pytest.importorskip("matplotlib", reason="needs matplotlib: pip install matplotlib")
+    nbformat = require_module("nbformat", "nbformat")
+    nbclient = require_module("nbclient", "nbclient")
+    require_module("ipykernel", "ipykernel")
+    require_module("matplotlib", "matplotlib")
     nb = nbformat.read(path, as_version=4)
     # The notebooks find the corpus at ../corpus, as they do when Jupyter opens them.
     client = nbclient.NotebookClient(nb, timeout=_TIMEOUT, kernel_name="python3",
@@ -50,14 +50,14 @@ def test_notebook_runs_without_errors(path: Path):
 @pytest.fixture
 def cjk_rc():
     """matplotlib set to the CJK font inside an rc_context, so no other test sees the change."""
-    mpl = pytest.importorskip("matplotlib", reason="needs matplotlib: pip install matplotlib")
+    mpl = require_module("matplotlib", "matplotlib")
     from extract.review import use_cjk_font
 
     with mpl.rc_context():
         try:
             family = use_cjk_font()
         except ExtractError as err:
-            pytest.skip(str(err))
+            unavailable(str(err))
         yield family
 
 
@@ -86,7 +86,7 @@ def test_chart_labels_are_drawn_in_the_cjk_font(cjk_rc):
 
 
 def test_missing_cjk_font_names_the_package(monkeypatch):
-    font_manager = pytest.importorskip("matplotlib.font_manager", reason="needs matplotlib: pip install matplotlib")
+    font_manager = require_module("matplotlib.font_manager", "matplotlib")
     from extract.review import find_cjk_font
 
     monkeypatch.setattr(font_manager.fontManager, "ttflist", [])

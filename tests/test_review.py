@@ -22,7 +22,7 @@ from extract.review import SPAN_TABLES, Visualization, render, visualize
 from extract.review.page import sweep
 from extract.writers import write_tables
 
-from .conftest import CORPUS, CORPUS_FILES
+from .conftest import CORPUS, CORPUS_FILES, require_module, unavailable
 
 _DATA = re.compile(r'<script type="application/json" id="planx-data">(.*?)</script>', re.S)
 _CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -167,8 +167,8 @@ def browser(tmp_path):
     """A headless Chromium driven by chromedriver, with a fresh profile."""
     chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
     if not chromium or not driver:
-        pytest.skip("needs Debian's headless browser: apt-get install chromium chromium-driver")
-    webdriver = pytest.importorskip("selenium.webdriver", reason="needs selenium: pip install selenium")
+        unavailable("needs Debian's headless browser: apt-get install chromium chromium-driver")
+    webdriver = require_module("selenium.webdriver", "selenium")
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
     for flag in (*_CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"):

@@ -37,6 +37,8 @@ from extract.writers import xlsx as xlsx_writer
 from extract.writers.common import typed
 from extract.writers.runinfo import file_sha256
 
+from .conftest import unavailable
+
 SUZHOU = "suzhou-quality-plan-14fyp"
 JIANGSU = "jiangsu-quality-opinion-2016"
 FORMULA = '=HYPERLINK("http://example.com","点击查看")'
@@ -522,11 +524,11 @@ def _libreoffice_calc() -> str:
     """The ``soffice`` command, skipping the test when it or its spreadsheet part is missing."""
     soffice = shutil.which("soffice")
     if not soffice:
-        pytest.skip("LibreOffice (soffice) is not on PATH")
+        unavailable("needs LibreOffice: apt-get install libreoffice-calc-nogui")
     program = Path(soffice).resolve().parent
     # Debian splits Calc from Writer (libreoffice-calc-nogui); without it CSV cannot be opened.
     if not any((program / name).exists() for name in ("libsclo.so", "libsclo.dylib", "sclo.dll")):
-        pytest.skip("LibreOffice Calc is not installed")
+        unavailable("needs LibreOffice Calc: apt-get install libreoffice-calc-nogui")
     return soffice
 
 
