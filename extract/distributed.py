@@ -13,6 +13,7 @@ from concurrent.futures import Executor
 from contextlib import contextmanager
 
 from .errors import ExtractError
+from .extras import require
 
 
 @contextmanager
@@ -29,12 +30,12 @@ def dask_executor(scheduler: str | None = None, workers: int = 1) -> Iterator[Ex
         a forced re-run really extracts again.
 
     Raises:
-        ExtractError: dask.distributed is not installed, or the scheduler cannot be reached.
+        MissingExtraError: the dask extra (dask.distributed) is not installed.
+        ExtractError: the scheduler cannot be reached.
     """
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise ExtractError("the dask engine needs dask.distributed; pip install 'planx[dask]'") from None
+    require("dask", "the dask engine")
+    from distributed import Client, LocalCluster
+
     if scheduler is None:
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
                 Client(cluster) as client:

@@ -42,3 +42,12 @@ class RuleTimeoutError(ExtractError):
 
 class InternalError(ExtractError):
     """A bug in planx itself rather than a problem with the input."""
+
+
+class MissingExtraError(ExtractError):
+    """A feature needs an optional extra that is not installed; the message says how to add it."""
+
+    def __init__(self, feature: str, extra: str):
+        self.feature = feature
+        self.extra = extra
+        super().__init__(f"{feature} needs the {extra} extra: pip install 'planx[{extra}]'")

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from ..errors import IngestError
+from ..log import route_libraries
 from ..model import RawDocument
 
 SUPPORTED = (".txt", ".docx", ".doc", ".pdf", ".html", ".htm")
@@ -73,6 +74,9 @@ def read(path: str | Path) -> tuple[RawDocument, str]:
         raise IngestError(path, "is an RTF file", "save it as .docx and run again")
     # Imported on demand: a batch of .txt files never pays for pdfplumber or python-docx.
     reader = importlib.import_module(f".{kind}", __name__).read
+    # The readers' libraries (pdfminer's font warnings…) log through planx's logger, quiet
+    # unless asked, rather than on the terminal.
+    route_libraries()
     raw = reader(path, data)
     if not any((b.text or b.rows) for b in raw.blocks):
         raise IngestError(path, "contains no text", "check that it is the right file")

@@ -29,13 +29,16 @@ its header if never appended. The same appends give byte-identical files in csv,
 parquet and xlsx.
 
 Each format is a module here with ``SUFFIX`` and either ``TableFile``/``read_table`` (one
-file per table) or ``Sink``/``read(directory)`` (one file for all); :func:`read_tables`
+file per table) or ``Sink``/``read(directory)`` (one file for all), imported when first used:
+parquet, parquet-dataset, xlsx and duckdb need an extra (see :mod:`extract.extras`), and
+without it say which in one line (:class:`~extract.errors.MissingExtraError`). :func:`read_tables`
 returns the contract's dtypes whatever the format. ``run.json`` (:func:`write_run_info`)
 records what produced the tables.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from pathlib import Path
@@ -44,35 +47,53 @@ from types import ModuleType
 import pandas as pd
 
 from ..dataset import COLUMNS
-from . import csv, duckdb, jsonl, parquet, parquet_dataset, xlsx
+from ..extras import require
 from .common import atomic_path, neutralise_formulas, read_each
 from .runinfo import RUN_INFO, build_run_info, recorded_format, write_run_info
 from .sink import Sink, TableFilesSink
 
 Reader = Callable[[Path], dict[str, pd.DataFrame]]
 
-_FORMATS: dict[str, ModuleType] = {"csv": csv, "parquet": parquet, "parquet-dataset": parquet_dataset, "xlsx": xlsx,
-                                   "jsonl": jsonl, "duckdb": duckdb}
+#: Format name -> (its module here, the extra it needs: None for the core install).
+_FORMATS: dict[str, tuple[str, str | None]] = {
+    "csv": ("csv", None), "parquet": ("parquet", "parquet"), "parquet-dataset": ("parquet_dataset", "parquet"),
+    "xlsx": ("xlsx", "xlsx"), "jsonl": ("jsonl", None), "duckdb": ("duckdb", "duckdb")}
 
 
-def _sink(module: ModuleType) -> Callable[..., Sink]:
-    """A format's own ``Sink``, or one file per table through its ``TableFile``."""
+def _module(fmt: str) -> ModuleType:
+    """Format ``fmt``'s module, imported on first use, once its extra is known to be there.
+
+    Raises:
+        MissingExtraError: the format's extra is not installed.
+    """
+    name, extra = _FORMATS[fmt]
+    if extra is not None:
+        require(extra, f"the {fmt} format")
+    return importlib.import_module(f".{name}", __name__)
+
+
+def _new_sink(fmt: str, directory: Path, tables: Iterable[str]) -> Sink:
+    """Format ``fmt``'s own ``Sink``, or one file per table through its ``TableFile``."""
+    module = _module(fmt)
     if hasattr(module, "Sink"):
-        return module.Sink
-    return partial(TableFilesSink, suffix=module.SUFFIX, table_file=module.TableFile)
+        return module.Sink(directory, tables)
+    return TableFilesSink(directory, tables, suffix=module.SUFFIX, table_file=module.TableFile)
 
 
-def _reader(module: ModuleType) -> Reader:
+def _read(fmt: str, directory: Path) -> dict[str, pd.DataFrame]:
+    """Every table of ``directory``, written in format ``fmt``."""
+    module = _module(fmt)
     if hasattr(module, "read"):
-        return module.read
-    return lambda directory: read_each(Path(directory), module.SUFFIX, module.read_table)
+        return module.read(directory)
+    return read_each(Path(directory), module.SUFFIX, module.read_table)
 
 
 #: Format name -> the sink writing it, called with the output directory and the table names
-#: (see :func:`open_sink`).
-WRITERS: dict[str, Callable[..., Sink]] = {name: _sink(module) for name, module in _FORMATS.items()}
+#: (see :func:`open_sink`). A format's module and its extra's packages are imported when it is
+#: first used: the core install has no pyarrow, openpyxl or duckdb.
+WRITERS: dict[str, Callable[..., Sink]] = {name: partial(_new_sink, name) for name in _FORMATS}
 #: Format name -> reader of a directory written in that format.
-READERS: dict[str, Reader] = {name: _reader(module) for name, module in _FORMATS.items()}
+READERS: dict[str, Reader] = {name: partial(_read, name) for name in _FORMATS}
 
 __all__ = ["READERS", "RUN_INFO", "WRITERS", "Sink", "atomic_path", "build_run_info", "neutralise_formulas", "recorded_format",
            "open_sink", "read_tables", "write_run_info", "write_tables"]
@@ -101,6 +122,20 @@ def open_sink(directory: str | Path, fmt: str = "csv", *, tables: Iterable[str] 
 
     Raises:
         ValueError: ``fmt`` is not a known format.
+        MissingExtraError: ``fmt`` needs an extra that is not installed (parquet, xlsx, duckdb).
+
+    Example:
+        Two documents' targets, appended one after the other, give one file:
+
+        >>> import tempfile
+        >>> from extract.dataset import frame
+        >>> from extract.writers import open_sink
+        >>> targets = frame("targets", [{"doc_id": "plan", "indicator": "森林覆盖率", "value": 30.0}])
+        >>> with open_sink(tempfile.mkdtemp(), "jsonl", tables=["targets"]) as sink:
+        ...     sink.append({"targets": targets})
+        ...     sink.append({"targets": targets.assign(doc_id="other-plan")})
+        >>> [path.name for path in sink.paths]
+        ['targets.jsonl']
     """
     _check(fmt)
     return WRITERS[fmt](Path(directory), tables)
@@ -119,6 +154,15 @@ def write_tables(tables: Mapping[str, pd.DataFrame], directory: str | Path, fmt:
 
     Raises:
         ValueError: ``fmt`` is not a known format.
+        MissingExtraError: ``fmt`` needs an extra that is not installed (parquet, xlsx, duckdb).
+
+    Example:
+        >>> import tempfile
+        >>> from extract.dataset import frame
+        >>> from extract.writers import write_tables
+        >>> targets = frame("targets", [{"doc_id": "plan", "indicator": "森林覆盖率", "value": 30.0}])
+        >>> [path.name for path in write_tables({"targets": targets}, tempfile.mkdtemp())]
+        ['targets.csv']
     """
     with open_sink(directory, fmt, tables=tables) as sink:
         sink.append(tables)
@@ -139,6 +183,18 @@ def read_tables(directory: str | Path, fmt: str = "csv") -> dict[str, pd.DataFra
 
     Raises:
         ValueError: ``fmt`` is not a known format.
+        MissingExtraError: ``fmt`` needs an extra that is not installed (parquet, xlsx, duckdb).
+
+    Example:
+        >>> import tempfile
+        >>> from extract.dataset import frame
+        >>> from extract.writers import read_tables, write_tables
+        >>> output = tempfile.mkdtemp()
+        >>> targets = frame("targets", [{"doc_id": "plan", "indicator": "森林覆盖率", "value": 30.0, "unit": "%"}])
+        >>> _ = write_tables({"targets": targets}, output, "jsonl")
+        >>> read_tables(output, "jsonl")["targets"][["doc_id", "indicator", "value", "unit"]]
+          doc_id indicator  value unit
+        0   plan     森林覆盖率   30.0    %
     """
     _check(fmt)
     return READERS[fmt](Path(directory))

@@ -13,12 +13,19 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pyarrow as pa
 
 from ..dataset import COLUMNS, dtype
+from ..schema import column_types
 
+if TYPE_CHECKING:  # pyarrow comes with the parquet and duckdb extras, not the core install
+    import pyarrow as pa
+
+# Columns of dates: ISO text in a frame, CSV, JSON Lines and XLSX; dates in Arrow, so in Parquet
+# and DuckDB.
+_DATES = frozenset(column for column, type_ in column_types().items() if type_ == "date")
 # Text a spreadsheet would run as a formula; prefixed with ' when written for a spreadsheet.
 _FORMULA_START = ("=", "+", "-", "@")
 # Cells that start like a formula yet cannot run one: a plain number such as -1, and a lone
@@ -183,8 +190,9 @@ def arrow_schema(dtypes: Mapping[str, Dtype]) -> pa.Schema:
     """The Arrow schema of a table with the columns and dtypes ``dtypes``.
 
     Built from the dtypes, not from data: a column that is all null in the first batch of a
-    table still gets its real type. The schema carries pandas' metadata, so that pandas alone
-    reads the nullable dtypes back.
+    table still gets its real type. A column of the contract's date type (``issue_date``) is an
+    Arrow ``date32``; :func:`arrow_table` turns its text into dates. The schema carries pandas'
+    metadata, so that pandas alone reads the nullable dtypes back.
 
     Args:
         dtypes: Column name to dtype, in order, as :func:`column_dtypes` gives them.
@@ -192,8 +200,33 @@ def arrow_schema(dtypes: Mapping[str, Dtype]) -> pa.Schema:
     Returns:
         The schema.
     """
-    empty = pd.DataFrame({c: pd.Series(dtype=d) for c, d in dtypes.items()})
+    import pyarrow as pa
+
+    # A date column's Arrow dtype also tells pandas, through the schema's metadata, that it holds dates.
+    empty = pd.DataFrame({c: pd.Series(dtype=pd.ArrowDtype(pa.date32()) if c in _DATES else d)
+                          for c, d in dtypes.items()})
     return pa.Schema.from_pandas(empty, preserve_index=False)
+
+
+def arrow_table(df: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """``df`` as an Arrow table of ``schema``, the ISO text of its date columns as dates.
+
+    Args:
+        df: A typed frame of exactly the columns of ``schema``.
+        schema: As :func:`arrow_schema` builds it.
+
+    Returns:
+        The table.
+    """
+    import pyarrow as pa
+
+    dates = {field.name: _dates(df[field.name]) for field in schema if pa.types.is_date32(field.type)}
+    return pa.Table.from_pandas(df.assign(**dates), schema=schema, preserve_index=False)
+
+
+def _dates(text: pd.Series) -> pd.Series:
+    """ISO ``YYYY-MM-DD`` text as dates; text that names no day (``""``, ``2021-02-30``) as null."""
+    return pd.to_datetime(text, format="%Y-%m-%d", errors="coerce").dt.date
 
 
 def plain_rows(df: pd.DataFrame) -> Iterator[list]:
