@@ -6,8 +6,8 @@ extracted in this process, in worker processes (``jobs``) or by any
 order whatever the workers' order, so ``--jobs 2`` writes what ``--jobs 1`` writes.
 
 A :class:`RowCache` in the output directory remembers each document's rows under the
-file's sha256 and the fingerprint of the planx version and rules in use: a document whose
-bytes and rules are unchanged is not extracted again.
+file's sha256 and the fingerprint of the planx version, code and rules in use: a document
+whose bytes, planx and rules are unchanged is not extracted again.
 
 A file that fails becomes an outcome with an ``error`` (one line naming the file and the
 fix); the rest of the batch carries on. So does a bug in planx met on one file.
@@ -15,24 +15,28 @@ fix); the rest of the batch carries on. So does a bug in planx met on one file.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import itertools
 import json
 import multiprocessing
+import os
 import sys
 from collections import Counter
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from . import __version__, rules
-from .api import collect_paths, extract_document
+from .api import Skipped, collect_paths, extract_document
 from .errors import ExtractError, IngestError
 from .dataset import COLUMNS, frame
 from .writers import atomic_path, build_run_info, open_sink, write_run_info
-from .writers.runinfo import file_sha256
+from .log import LOGGER, capture_library_warnings
+from .writers.runinfo import file_sha256, read_run_info, remove_earlier_files, written_files
 
 #: Where, inside an output directory, each document's rows are kept for the next run.
 CACHE_DIR = ".planx/cache"
@@ -48,24 +52,33 @@ class Job:
 
 @dataclass
 class Outcome:
-    """What became of one job: its rows table by table, or the one-line error."""
+    """What became of one job: its rows table by table, or the one-line error.
+
+    ``warnings`` are those the reading libraries logged on the file (pdfminer's ``Could not
+    get FontBBox…``, say): the file was read only with their workarounds.
+    """
 
     job: Job
     sha256: str | None
     rows: dict[str, list[dict]] | None = None
     error: str | None = None
     reused: bool = False
+    warnings: tuple[str, ...] = ()
 
 
-def plan(paths: Iterable[str | Path]) -> list[Job]:
-    """The files under ``paths`` with a unique ``doc_id`` each.
+def plan(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Job]:
+    """The files under ``paths`` (see :func:`~extract.api.find_inputs`) with a unique ``doc_id`` each.
 
     A document's id is its file name without the extension. Files that would share one are
     told apart by their parent folders, as few as it takes (``jiangsu/plan``,
     ``suzhou/plan``), or else by their extension (``plan.txt``, ``plan.docx``).
 
     Raises:
-        ExtractError: a path names nothing.
+        ExtractError: a path names nothing, or there is nothing to read under them.
+
+    Example:
+        >>> [job.doc_id for job in plan("corpus/suzhou-quality-plan-14fyp.txt")]
+        ['suzhou-quality-plan-14fyp']
     """
     files = collect_paths(paths)
     names = {path: _candidate_ids(path) for path in files}
@@ -89,8 +102,44 @@ def _candidate_ids(path: Path) -> list[str]:
 
 
 def fingerprint() -> str:
-    """What, besides a file's bytes, decides its rows: the planx version and the rules."""
-    return f"{__version__}:{rules.rules_hash()}"
+    """What, besides a file's bytes, decides its rows: the planx version, its code and the rules.
+
+    The code counts as well as the version: a planx changed or upgraded without a new version
+    string must not reuse rows the old code made.
+
+    Example:
+        >>> fingerprint().startswith(__version__ + ":")
+        True
+    """
+    mixed = hashlib.sha256(f"{code_hash()}:{rules.rules_hash()}".encode()).hexdigest()
+    return f"{__version__}:{mixed}"
+
+
+@functools.cache
+def code_hash() -> str:
+    """The sha256 of planx's own code (:func:`tree_hash` of the package), once per process.
+
+    Example:
+        >>> len(code_hash())
+        64
+    """
+    return tree_hash(Path(__file__).parent)
+
+
+def tree_hash(folder: Path) -> str:
+    """The sha256 of every ``.py`` file under ``folder``: relative paths and bytes, in path order.
+
+    Example:
+        >>> import extract
+        >>> tree_hash(Path(extract.__file__).parent) == code_hash()
+        True
+    """
+    digest = hashlib.sha256()
+    sources = {path.relative_to(folder).as_posix(): path for path in folder.rglob("*.py")}
+    for name in sorted(sources):
+        digest.update(name.encode() + b"\0")
+        digest.update(sources[name].read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def extract_job(job: Job, rules_dir: str | None = None,
@@ -99,16 +148,17 @@ def extract_job(job: Job, rules_dir: str | None = None,
     or with planx; never raises.
 
     Runs in a worker process, perhaps on another machine, so it is told the rules
-    directory the user chose (None: the bundled rules) and the :func:`fingerprint` the
-    client expects; a worker whose planx or rules differ refuses rather than mixing rows.
+    directory the user chose (None: the rules this process already uses) and the
+    :func:`fingerprint` the client expects; a worker whose planx or rules differ refuses
+    rather than mixing rows. The rules are chosen for this job only (:func:`rules.using`),
+    so a worker that runs jobs of several batches never carries one batch's rules into another.
     """
-    if rules_dir is not None and rules.rules_dir() != Path(rules_dir):
-        rules.set_rules_dir(rules_dir)
-    if expected is not None and fingerprint() != expected:
-        return None, (f"{job.path}: this worker runs planx/rules {fingerprint()[:18]}…, the client "
-                      f"{expected[:18]}…; install the same planx and rules on every worker")
     try:
-        return extract_document(job.path, job.doc_id).rows, None
+        with rules.using(rules_dir):
+            if expected is not None and fingerprint() != expected:
+                return None, (f"{job.path}: this worker runs planx/rules {fingerprint()[:18]}…, the client "
+                              f"{expected[:18]}…; install the same planx and rules on every worker")
+            return extract_document(job.path, job.doc_id).rows, None
     except IngestError as err:
         return None, str(err)
     except ExtractError as err:
@@ -118,11 +168,41 @@ def extract_job(job: Job, rules_dir: str | None = None,
         return None, f"{job.path}: planx failed on this file ({type(err).__name__}: {detail}); please report it with the file"
 
 
+class JobResult(NamedTuple):
+    """What :func:`extract_job_keeping_warnings` sends back from where the job ran."""
+
+    rows: dict[str, list[dict]] | None
+    error: str | None
+    warnings: tuple[str, ...]
+
+
+def extract_job_keeping_warnings(job: Job, rules_dir: str | None = None, expected: str | None = None) -> JobResult:
+    """:func:`extract_job`, with the libraries' warnings on the file kept and sent back.
+
+    Where the job runs (a worker process, a Dask worker) nobody would see them; sent back,
+    they are counted and logged by the process that writes the tables.
+
+    Example:
+        >>> result = extract_job_keeping_warnings(Job(Path("corpus/suzhou-quality-plan-14fyp.txt"), "suzhou"))
+        >>> result.error, result.warnings
+        (None, ())
+    """
+    with capture_library_warnings() as warnings:
+        rows, error = extract_job(job, rules_dir, expected)
+    return JobResult(rows, error, tuple(warnings))
+
+
+def _log_warnings(outcome: Outcome) -> None:
+    """Log, through planx's logger, the libraries' warnings on ``outcome``'s file."""
+    for warning in outcome.warnings:
+        LOGGER.warning("%s: %s", outcome.job.path, warning)
+
+
 class RowCache:
     """Each document's rows from an earlier run, kept as JSON under ``directory``.
 
     An entry is valid while the file's sha256, its ``doc_id`` and the :func:`fingerprint`
-    are what they were; anything else means extracting again.
+    (planx's version, code and rules) are what they were; anything else means extracting again.
     """
 
     def __init__(self, directory: Path):
@@ -185,20 +265,22 @@ def run_jobs(jobs: list[Job], *, workers: int = 1, executor: Executor | None = N
     if executor is None and workers > 1 and len(todo) > 1:
         # The first file is extracted here, before the workers fork: they inherit the rules
         # and gazetteer it loaded instead of each loading them again.
-        first = extract_job(todo[0])
+        first = extract_job_keeping_warnings(todo[0])
         pool = ProcessPoolExecutor(min(workers, len(todo) - 1), mp_context=_context())
-        fresh = itertools.chain([first], pool.map(extract_job, todo[1:], [rules_dir] * (len(todo) - 1), expected[1:]))
+        fresh = itertools.chain([first], pool.map(extract_job_keeping_warnings, todo[1:], [rules_dir] * (len(todo) - 1),
+                                                  expected[1:]))
     elif executor is not None:
-        fresh = executor.map(extract_job, todo, [rules_dir] * len(todo), expected)
+        fresh = executor.map(extract_job_keeping_warnings, todo, [rules_dir] * len(todo), expected)
     else:
-        fresh = map(extract_job, todo)
+        fresh = map(extract_job_keeping_warnings, todo)
     try:
         for job in jobs:
             if job in reused:
                 yield Outcome(job, hashes[job], rows=reused[job], reused=True)
                 continue
-            rows, error = next(fresh)
-            outcome = Outcome(job, hashes[job], rows=rows, error=error)
+            rows, error, warnings = next(fresh)
+            outcome = Outcome(job, hashes[job], rows=rows, error=error, warnings=warnings)
+            _log_warnings(outcome)
             if cache is not None:
                 cache.put(outcome)
             yield outcome
@@ -219,22 +301,42 @@ def _context():
 
 @dataclass
 class BatchReport:
-    """What a batch did: rows written per table, and documents extracted, reused, failed."""
+    """What a batch did: rows written per table, and documents extracted, reused, failed, and
+    read only with a library's workaround (``with_workarounds``: see :attr:`Outcome.warnings`)."""
 
     counts: Counter
     extracted: int = 0
     reused: int = 0
     errors: list[dict] = field(default_factory=list)
+    with_workarounds: int = 0
+    #: Files passed over while searching the inputs, by reason.
+    skipped: Skipped = field(default_factory=Skipped)
+    #: Files an earlier run wrote into the output directory and this one did not (tables of
+    #: another format), removed so that ``run.json`` tells what is there.
+    removed: list[Path] = field(default_factory=list)
+    #: The format the earlier run recorded, when files were removed.
+    removed_format: str | None = None
+
+    def skipped_summary(self) -> str:
+        """The skipped files for the run's summary line, or nothing when none was skipped.
+
+        Example:
+            >>> BatchReport(Counter(), skipped=Skipped({("unsupported type", ".jpg"): 2})).skipped_summary()
+            '; 2 skipped: unsupported type (.jpg ×2)'
+        """
+        return f"; {sum(self.skipped.values())} skipped: {self.skipped.describe()}" if self.skipped else ""
 
 
 def build_dataset(jobs: list[Job], output: str | Path, *, fmt: str = "csv", workers: int = 1,
-                  executor: Executor | None = None, force: bool = False,
+                  executor: Executor | None = None, force: bool = False, skipped: Skipped | None = None,
                   on_outcome: Callable[[Outcome], None] | None = None) -> BatchReport:
     """Extract every job's file into the tables of ``output``, plus ``run.json``.
 
     Rows go to the writer one document at a time, so memory does not grow with the batch.
-    Each table file appears whole or not at all. A document whose bytes and rules have not
-    changed since the last run into ``output`` is not extracted again unless ``force``.
+    Each table file appears whole or not at all. A document whose bytes, planx and rules
+    have not changed since the last run into ``output`` is not extracted again unless
+    ``force``. ``run.json`` lists the files written; those an earlier run listed and this
+    one did not write (another format's tables) are removed once the new ones are in place.
 
     Args:
         jobs: From :func:`plan`.
@@ -243,14 +345,47 @@ def build_dataset(jobs: list[Job], output: str | Path, *, fmt: str = "csv", work
         workers: Worker processes (ignored when ``executor`` is given).
         executor: Runs the extractions instead of this process or its workers.
         force: Extract every file again.
+        skipped: What was passed over finding the jobs' files (:attr:`extract.api.Inputs.skipped`),
+            recorded in the report and ``run.json``.
         on_outcome: Called with each document's :class:`Outcome` as it is written.
 
     Returns:
         The batch's report; failed files are in its ``errors`` and in the errors table.
+
+    Raises:
+        ExtractError: ``output`` cannot be written (read-only, full, a file in the way).
+
+    Example:
+        >>> import tempfile
+        >>> build_dataset(plan("corpus/suzhou-quality-plan-14fyp.txt"), tempfile.mkdtemp()).extracted
+        1
     """
     output = Path(output)
-    started = datetime.now(timezone.utc)
-    report = BatchReport(Counter({name: 0 for name in COLUMNS}))
+    earlier = read_run_info(output)
+    report = BatchReport(Counter({name: 0 for name in COLUMNS}), skipped=skipped or Skipped())
+    with _writing_into(output):
+        started = datetime.now(timezone.utc)
+        hashes, written = _write_tables(jobs, output, fmt, report, workers=workers, executor=executor, force=force,
+                                        on_outcome=on_outcome)
+        files = written_files(output, written)
+        info = build_run_info([(job.path, hashes.get(job)) for job in jobs], dict(report.counts), started,
+                              datetime.now(timezone.utc), fmt=fmt, errors=report.errors,
+                              extracted=report.extracted, reused=report.reused, with_workarounds=report.with_workarounds,
+                              skipped=report.skipped.by_label(), code_hash=code_hash(), files=files)
+        write_run_info(output, info)
+        report.removed = remove_earlier_files(output, earlier, files)
+    report.removed_format = earlier.get("format") if report.removed else None
+    return report
+
+
+def _write_tables(jobs: list[Job], output: Path, fmt: str, report: BatchReport, *, workers: int,
+                  executor: Executor | None, force: bool, on_outcome: Callable[[Outcome], None] | None
+                  ) -> tuple[dict[Job, str | None], list[Path]]:
+    """Extract the jobs, or reuse their cached rows, and write their tables, counting into ``report``.
+
+    Returns:
+        Each job's file sha256, and the paths the sink wrote.
+    """
     cache = RowCache(output / CACHE_DIR)
     hashes = {}
     with open_sink(output, fmt) as sink:
@@ -264,12 +399,23 @@ def build_dataset(jobs: list[Job], output: str | Path, *, fmt: str = "csv", work
                 tables = outcome.rows
                 report.reused += outcome.reused
                 report.extracted += not outcome.reused
+            report.with_workarounds += bool(outcome.warnings)
             sink.append({name: frame(name, rows) for name, rows in tables.items()})
             report.counts.update({name: len(rows) for name, rows in tables.items()})
             if on_outcome is not None:
                 on_outcome(outcome)
-    info = build_run_info([(job.path, hashes.get(job)) for job in jobs], dict(report.counts), started,
-                          datetime.now(timezone.utc), fmt=fmt, errors=report.errors,
-                          extracted=report.extracted, reused=report.reused)
-    write_run_info(output, info)
-    return report
+    return hashes, sink.paths
+
+
+@contextlib.contextmanager
+def _writing_into(output: Path) -> Iterator[None]:
+    """Turn an OS error met writing into ``output`` (a read-only or full disk, a file where a
+    folder should be) into one line naming the folder and the fix, not a traceback."""
+    try:
+        yield
+    except OSError as err:
+        if err.errno is None:  # not the operating system's (a lost Dask connection, say): not ours to word
+            raise
+        detail = f"{err.strerror}: {err.filename}" if err.filename else err.strerror
+        raise ExtractError(f"{output}: cannot write into it ({detail}); check its permissions and free space, "
+                           "or choose another output folder") from None

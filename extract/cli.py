@@ -6,20 +6,45 @@ import contextlib
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 import click
 
 from . import __version__, rules
-from .api import load_document
+from .api import find_inputs, load_document
 from .batch import build_dataset, plan
 from .errors import ExtractError
+from .log import show_on_stderr
 from .writers import WRITERS
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """planx's command group: a planx error raised by any command, such as a missing extra,
+    ends as one ``Error: …`` line with exit code 1 rather than a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ExtractError as err:
+            raise click.ClickException(str(err)) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="planx")
-def cli():
-    """Turn Chinese government policy plans into a comparable dataset."""
+@click.option("-v", "--verbose", is_flag=True,
+              help="Show planx's log on stderr, the reading libraries' warnings among it (a PDF's malformed fonts, "
+                   "say); without it a run only counts the documents that needed a workaround.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: bool):
+    """Turn Chinese government policy plans into a comparable dataset.
+
+    \b
+    Example:
+        planx --verbose extract corpus -o output
+    """
+    if verbose:
+        # Undone when the command ends, so a process that runs several (a test) is quiet again.
+        ctx.call_on_close(show_on_stderr())
 
 
 @cli.command()
@@ -47,15 +72,20 @@ def extract(paths, output, fmt, rules_dir, jobs, force, engine, scheduler, progr
     read is reported on one line and recorded in the errors table; the others are still
     processed, and the exit code is 1 when any failed. A file whose bytes and rules have
     not changed since the last run into OUTPUT is not extracted again (see --force).
+    In folders, hidden files, Office lock files (~$…) and files of other types are skipped
+    and counted; finding nothing to read is an error. OUTPUT/run.json records the files
+    written: those an earlier run wrote in another format are removed.
 
     \b
     Example:
         planx extract corpus -o output --jobs 2
     """
-    if rules_dir:
-        rules.set_rules_dir(rules_dir)
+    # For this command only: the choice ends when click's context closes, so a process that
+    # invokes the CLI (a test, a notebook) keeps its own rules afterwards.
+    click.get_current_context().with_resource(rules.using(rules_dir))
     try:
-        planned = plan(paths)
+        inputs = find_inputs(paths)
+        planned = plan(inputs.files)
     except ExtractError as err:
         raise click.ClickException(str(err)) from None
     if scheduler and engine != "dask":
@@ -63,17 +93,24 @@ def extract(paths, output, fmt, rules_dir, jobs, force, engine, scheduler, progr
     fmt = fmt or ("parquet-dataset" if engine == "dask" else "csv")
     show = sys.stderr.isatty() if progress is None else progress
     try:
-        with _executor(engine, scheduler, jobs) as executor, Progress(len(planned), show) as bar:
+        with _os_errors_in_one_line(), _executor(engine, scheduler, jobs) as executor, \
+                Progress(len(planned), show) as bar:
             report = build_dataset(planned, output, fmt=fmt, workers=jobs, executor=executor, force=force,
-                                   on_outcome=bar.advance)
+                                   skipped=inputs.skipped, on_outcome=bar.advance)
     except ExtractError as err:
         raise click.ClickException(str(err)) from None
     for error in report.errors:
         click.echo(f"error: {error['error']}", err=True)
+    if report.removed:
+        names = ", ".join(path.relative_to(output).as_posix() for path in report.removed)
+        click.echo(f"note: removed the tables the earlier {report.removed_format} run wrote to {output}: {names}",
+                   err=True)
     counts = ", ".join(f"{report.counts[t]} {t}" for t in ("targets", "deadlines", "areas", "agencies", "measures"))
     reused = f", {report.reused} unchanged and reused" if report.reused else ""
-    click.echo(f"{report.extracted} documents extracted{reused}, {len(report.errors)} failed: {counts} -> {output}",
-               err=True)
+    worked_around = (f", {report.with_workarounds} read with workarounds (planx --verbose lists the warnings)"
+                     if report.with_workarounds else "")
+    click.echo(f"{report.extracted} documents extracted{reused}, {len(report.errors)} failed{worked_around}: {counts} "
+               f"-> {output}{report.skipped_summary()}", err=True)
     sys.exit(1 if report.errors else 0)
 
 
@@ -84,6 +121,17 @@ def _executor(engine: str, scheduler: str | None, workers: int):
 
         return dask_executor(scheduler, workers)
     return contextlib.nullcontext()
+
+
+@contextlib.contextmanager
+def _os_errors_in_one_line() -> Iterator[None]:
+    """End any OS error that planx has not put in a line of its own (one met writing a review
+    page, say) as one ``Error:`` line naming the path, with exit code 1, not a traceback."""
+    try:
+        yield
+    except OSError as err:
+        where = f"{err.filename}: " if err.filename else ""
+        raise click.ClickException(f"{where}{err.strerror or err}; check the path and its permissions") from None
 
 
 class Progress:
@@ -215,7 +263,7 @@ def _names_genres(floors: Path) -> bool:
 
 def _score_table(report, by: str) -> str:
     """The scores as an aligned text table: a block per table, a line per document or genre."""
-    from .compare import display_width
+    from .comparison import display_width
     from .evaluate import ATTRIBUTES, rate
 
     label = {"doc": "document", "genre": "genre", "all": ""}[by]
@@ -237,9 +285,9 @@ def _score_table(report, by: str) -> str:
 @cli.command()
 @click.argument("output_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", "report", type=click.Path(dir_okay=False, path_type=Path), default="review.html",
-              show_default=True, help="The HTML file to write.")
-@click.option("--format", "fmt", type=click.Choice(sorted(WRITERS)), default="csv", show_default=True,
-              help="The format OUTPUT_DIR was written in.")
+              show_default=True, help="The HTML file to write; its folder is created when missing.")
+@click.option("--format", "--input-format", "fmt", type=click.Choice(sorted(WRITERS)), default=None,
+              help="The format OUTPUT_DIR was written in (default: the one its run.json records, else csv).")
 @click.option("--source-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Find each input file here, by its file name, instead of at its recorded source_path.")
 def review(output_dir, report, fmt, source_dir):
@@ -262,7 +310,8 @@ def review(output_dir, report, fmt, source_dir):
     from .review import write_report
 
     try:
-        problems = write_report(output_dir, report, fmt, source_dir)
+        with _os_errors_in_one_line():
+            problems = write_report(output_dir, report, fmt, source_dir)
     except ExtractError as err:
         raise click.ClickException(str(err)) from None
     for doc_id, problem in problems.items():
@@ -301,7 +350,7 @@ def compare_command(directory, output, fmt, input_format, show_all):
     Example:
         planx extract corpus -o output && planx compare output -o comparison --format xlsx
     """
-    from .compare import compare, render
+    from .comparison import compare, render
     from .writers import read_tables, write_tables
 
     if output is not None and output.resolve() == directory.resolve():

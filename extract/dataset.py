@@ -1,36 +1,22 @@
 """The output contract: table names, their columns in order, and the typed empty frames.
 
-Column names and order follow ``DESIGN.md``; more columns may follow them. Passes emit
-plain dicts; :func:`frame` turns a table's rows into a DataFrame with the contract's columns
-and dtypes, so every writer and reader sees the same shape.
+The tables, their columns in order and each column's type come from ``extract/schema.yaml``
+(:mod:`extract.schema`, documented in ``docs/columns.md``); more columns may follow them.
+Passes emit plain dicts; :func:`frame` turns a table's rows into a DataFrame with the
+contract's columns and dtypes, so every writer and reader sees the same shape.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-GROUNDING = ["section", "sentence", "start", "end", "rule"]
+from . import schema
 
-COLUMNS: dict[str, list[str]] = {
-    "documents": ["doc_id", "title", "issuer", "issue_date", "period_start", "period_end", "region",
-                  "region_code", "source_path", "format", "sha256", "chars", "doc_number"],
-    # value_text, the quantity as written, follows the design's columns (it allows more after them).
-    "targets": ["doc_id", "target_id", "kind", "indicator", "indicator_key", "value", "value_max", "unit",
-                "comparator", "target_year", "baseline_value", "baseline_year", "area", "measure_id",
-                *GROUNDING, "value_text"],
-    "deadlines": ["doc_id", "deadline_id", "text", "kind", "start_year", "end_year", "measure_id", *GROUNDING],
-    "areas": ["doc_id", "area_id", "area", "canonical", "level", "parent", "admin_code", "responsible",
-              "measure_id", *GROUNDING],
-    "measures": ["doc_id", "measure_id", "section", "title", "text", "policy_tool", "start", "end", "rule"],
-    "agencies": ["doc_id", "agency_id", "agency", "role", "measure_id", *GROUNDING],
-    "errors": ["source_path", "error"],
-}
+COLUMNS: dict[str, list[str]] = {name: [column.name for column in table.columns]
+                                 for name, table in schema.tables().items()}
 
-# Nullable dtypes: an unknown year or value is empty, never 0.
-_INT = {"start", "end", "chars", "period_start", "period_end", "target_year", "baseline_year",
-        "start_year", "end_year"}
-_FLOAT = {"value", "value_max", "baseline_value"}
-_BOOL = {"responsible"}
+# Nullable dtypes, by column name: an unknown year or value is empty, never 0.
+_DTYPES = {column: schema.PANDAS_DTYPES[type_] for column, type_ in schema.column_types().items()}
 
 ID_PREFIX = {"targets": "T", "deadlines": "D", "areas": "A", "measures": "M", "agencies": "G"}
 ID_COLUMN = {"targets": "target_id", "deadlines": "deadline_id", "areas": "area_id",
@@ -38,13 +24,13 @@ ID_COLUMN = {"targets": "target_id", "deadlines": "deadline_id", "areas": "area_
 
 
 def dtype(column: str) -> str:
-    if column in _INT:
-        return "Int64"
-    if column in _FLOAT:
-        return "Float64"
-    if column in _BOOL:
-        return "boolean"
-    return "string"
+    """The pandas dtype of a column called ``column``; text for a column outside the contract.
+
+    Example:
+        >>> dtype("target_year"), dtype("value"), dtype("issue_date"), dtype("note")
+        ('Int64', 'Float64', 'string', 'string')
+    """
+    return _DTYPES.get(column, "string")
 
 
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:

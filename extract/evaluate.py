@@ -51,7 +51,15 @@ KEYS = {"targets": "indicator", "deadlines": "text", "areas": "area", "agencies"
 
 
 def similarity(a: str, b: str) -> float:
-    """1 for containment within the length bound, else the Dice coefficient of bigrams."""
+    """1 for containment within the length bound, else the Dice coefficient of bigrams.
+
+    Example:
+        >>> from extract.evaluate import similarity
+        >>> similarity("制造业质量竞争力指数", "制造业质量竞争力指数达88")
+        1.0
+        >>> round(similarity("检验检测国家级中心", "检验检测省级中心"), 2)
+        0.67
+    """
     a, b = _STRIP.sub("", a or ""), _STRIP.sub("", b or "")
     if not a or not b:
         return 0.0
@@ -203,6 +211,16 @@ def match(table: str, gold: list[dict], pred: list[dict]) -> TableScore:
 
     Required gold rows are paired first. Optional ones are then paired with the predictions
     left over, so that an optional row never takes a prediction a required row needed.
+
+    Example:
+        >>> from extract.evaluate import match
+        >>> gold = [{"indicator": "制造业质量竞争力指数", "value": 88},
+        ...         {"indicator": "品牌价值", "value": 10}]
+        >>> predicted = [{"indicator": "制造业质量竞争力指数达", "value": "88"},
+        ...              {"indicator": "森林覆盖率", "value": "30"}]
+        >>> score = match("targets", gold, predicted)
+        >>> score.tp, score.fp, score.fn, score.f1
+        (1, 1, 1, 0.5)
     """
     required = [g for g in gold if not g.get("optional")]
     optional = [g for g in gold if g.get("optional")]
@@ -248,7 +266,14 @@ def _greedy(table: str, gold: list[dict], pred: list[dict]) -> list[tuple[int, i
 
 
 def load_gold(gold_dir: Path, table: str) -> list[dict]:
-    """Every gold row of ``table``; none when its file is missing."""
+    """Every gold row of ``table``; none when its file is missing.
+
+    Example:
+        >>> from extract.evaluate import load_gold
+        >>> row = next(g for g in load_gold("tests/gold", "targets") if g["doc"] == "jiangsu-quality-opinion-2016")
+        >>> row["quote"], row["value"], row["target_year"]
+        ('制造业质量竞争力指数达88', 88, 2020)
+    """
     path = Path(gold_dir) / f"{table}.jsonl"
     if not path.exists():
         return []
@@ -272,6 +297,16 @@ def load_predictions(output_dir: Path, fmt: str | None = None) -> dict[str, list
     Without a ``run.json`` the folder is read as CSV. Every value is a string (empty for
     null), whatever the format kept, so that all formats score alike. Areas keep their
     responsible rows only.
+
+    Example:
+        >>> import tempfile, extract
+        >>> from extract.evaluate import load_predictions
+        >>> from extract.writers import write_tables
+        >>> output = tempfile.mkdtemp()
+        >>> _ = write_tables(extract.run("corpus/jiangsu-quality-opinion-2016.txt"), output)
+        >>> row = load_predictions(output)["targets"][0]
+        >>> row["indicator"], row["value"], row["baseline_value"]
+        ('制造业质量竞争力指数', '88', '')
     """
     output_dir = Path(output_dir)
     if fmt is None:
@@ -301,6 +336,16 @@ def evaluate(output_dir: str | Path, gold_dir: str | Path, fmt: str | None = Non
 
     Raises:
         ExtractError: ``gold_dir`` holds no gold row at all (a wrong folder scores nothing).
+
+    Example:
+        >>> import tempfile, extract
+        >>> from extract.evaluate import evaluate, rate
+        >>> from extract.writers import write_tables
+        >>> output = tempfile.mkdtemp()
+        >>> _ = write_tables(extract.run("corpus/suzhou-quality-plan-14fyp.txt"), output)
+        >>> report = evaluate(output, "tests/gold")
+        >>> rate(report["targets"]["suzhou-quality-plan-14fyp"].f1)
+        '0.9...'
     """
     gold_by_table = {table: load_gold(Path(gold_dir), table) for table in TABLES}
     docs = sorted({g["doc"] for gold in gold_by_table.values() for g in gold})
@@ -328,6 +373,11 @@ def load_catalog(path: str | Path) -> dict[str, str]:
 
     Raises:
         ExtractError: the file is missing or lacks those columns.
+
+    Example:
+        >>> from extract.evaluate import load_catalog
+        >>> load_catalog("corpus/catalog.csv")["suzhou-quality-plan-14fyp"]
+        '专项规划'
     """
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -343,6 +393,13 @@ def by_group(report: dict[str, dict[str, TableScore]], group_of: dict[str, str])
     """The per-document report summed by group (a genre, say), plus ``ALL``.
 
     Documents the mapping does not name fall in the group ``(not catalogued)``.
+
+    Example:
+        >>> from extract.evaluate import TableScore, by_group
+        >>> report = {"targets": {"a": TableScore(tp=3, fn=1), "b": TableScore(tp=1, fp=1),
+        ...                       "ALL": TableScore(tp=4, fp=1, fn=1)}}
+        >>> {group: (s.tp, s.fp, s.fn) for group, s in by_group(report, {"a": "意见"})["targets"].items()}
+        {'(not catalogued)': (1, 1, 0), '意见': (3, 0, 1), 'ALL': (4, 1, 1)}
     """
     grouped = {}
     for table, per_doc in report.items():
@@ -359,6 +416,11 @@ def load_floors(path: str | Path) -> dict[str, dict[str, float]]:
 
     Raises:
         ExtractError: the file cannot be read, or a floor is not a number between 0 and 1.
+
+    Example:
+        >>> from extract.evaluate import load_floors
+        >>> sorted(load_floors("tests/gold/floors.yaml")["ALL"])
+        ['agencies', 'areas', 'deadlines', 'measures', 'targets']
     """
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
@@ -382,6 +444,12 @@ def below_floors(grouped: dict[str, dict[str, TableScore]], floors: dict[str, di
     ``grouped`` is :func:`by_group`'s result (or the per-document report for document floors).
     A group the floors name that has no score, or a table whose F1 is undefined, fails too:
     a floor that checks nothing would hide a regression.
+
+    Example:
+        >>> from extract.evaluate import TableScore, below_floors
+        >>> grouped = {"targets": {"意见": TableScore(tp=7, fp=3, fn=3), "ALL": TableScore(tp=9, fp=1, fn=1)}}
+        >>> below_floors(grouped, {"ALL": {"targets": 0.8}, "意见": {"targets": 0.8}, "专项规划": {"targets": 0.9}})
+        ['意见 targets: F1 0.700 < floor 0.800', '专项规划 targets: F1 — < floor 0.900']
     """
     failures = []
     for group, tables in floors.items():
@@ -394,12 +462,24 @@ def below_floors(grouped: dict[str, dict[str, TableScore]], floors: dict[str, di
 
 
 def failing(report: dict[str, dict[str, TableScore]], min_f1: float) -> list[str]:
-    """The tables whose overall F1 is below ``min_f1``; an undefined F1 fails nothing."""
+    """The tables whose overall F1 is below ``min_f1``; an undefined F1 fails nothing.
+
+    Example:
+        >>> from extract.evaluate import TableScore, failing
+        >>> failing({"targets": {"ALL": TableScore(tp=9, fn=1)}, "areas": {"ALL": TableScore(tp=1, fp=3)}}, 0.5)
+        ['areas']
+    """
     return [t for t, per_doc in report.items() if per_doc["ALL"].f1 is not None and per_doc["ALL"].f1 < min_f1]
 
 
 def rate(value: float | None, digits: int = 3) -> str:
-    """A precision, recall, F1 or accuracy for people: ``—`` when undefined."""
+    """A precision, recall, F1 or accuracy for people: ``—`` when undefined.
+
+    Example:
+        >>> from extract.evaluate import rate
+        >>> rate(2 / 3), rate(2 / 3, 2), rate(None)
+        ('0.667', '0.67', '—')
+    """
     return "—" if value is None else f"{value:.{digits}f}"
 
 
@@ -420,6 +500,12 @@ def summary(report: dict[str, dict[str, TableScore]]) -> dict:
     ``spurious`` and ``attribute_errors`` over all documents. Scores are ``precision``, ``recall``
     and ``f1`` (null when undefined), ``tp``, ``fp``, ``fn`` and ``accuracy`` (column → share of
     matched pairs that agree, null with no pairs).
+
+    Example:
+        >>> from extract.evaluate import TableScore, summary
+        >>> data = summary({"agencies": {"plan": TableScore(tp=1, fp=1), "ALL": TableScore(tp=1, fp=1)}})
+        >>> data["agencies"]["ALL"]
+        {'precision': 0.5, 'recall': 1.0, 'f1': 0.6667, 'tp': 1, 'fp': 1, 'fn': 0, 'accuracy': {'role': None}}
     """
     out = {}
     for table, per_doc in report.items():

@@ -12,6 +12,11 @@ A rule file is data with a comment on each entry's intent. Pattern lists share o
 Every ``examples`` entry must match and no ``counterexamples`` entry may (a test checks
 this for every rule of every file). ``--rules DIR`` or ``PLANX_RULES`` points at another
 directory; :func:`rules_hash` fingerprints whatever is in use.
+
+A call chooses its rules with ``with using(directory):``; the choice ends with the block, so
+``extract.run(paths, rules_dir=...)`` leaves the bundled rules in use for the next call.
+Compiled rules are cached under the directory and the digest of its files, so switching
+rules clears nothing, and files edited between two runs are read again.
 """
 
 from __future__ import annotations
@@ -19,36 +24,73 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import regex
 import yaml
 
 from .errors import RuleFileError, RuleTimeoutError
 
-_override: Path | None = None
+
+class _RuleSet(NamedTuple):
+    """A rules directory and the sha256 of its rule files: the key compiled rules are cached
+    under, so two rule sets never share an entry and an edited file is read again."""
+
+    directory: str
+    digest: str
 
 
-def set_rules_dir(path: str | os.PathLike | None) -> None:
-    """Use the rules in ``path`` (``None``: back to the bundled rules)."""
-    global _override
-    _override = Path(path) if path else None
-    _load_cached.cache_clear()
-    load_patterns.cache_clear()
-    pattern.cache_clear()
-    rules_hash.cache_clear()
+# The rule set chosen by the innermost :func:`using` block of this thread or task, None
+# outside every block. A context variable rather than a global, so that a choice ends with
+# its block and a Dask worker's threads each keep their own.
+_chosen: ContextVar[_RuleSet | None] = ContextVar("planx_rules", default=None)
+
+
+@contextmanager
+def using(path: str | os.PathLike | None) -> Iterator[None]:
+    """Use the rules in ``path`` inside the ``with`` block; the choice before it comes back
+    after it, whether the block returns or raises.
+
+    The files are fingerprinted when the block starts, so a rule edited since the last
+    block is read again. ``None`` keeps the rules already in use.
+
+    Args:
+        path: A rules directory (an edited copy of ``rules/``), or None.
+
+    Raises:
+        RuleFileError: ``path`` is not a folder.
+
+    Example:
+        >>> from extract import rules
+        >>> with rules.using("rules"):
+        ...     rules.load("policy_tools")["min_score"]
+        3
+        >>> rules.chosen_rules_dir() is None
+        True
+    """
+    if path is None:
+        yield
+        return
+    directory = Path(path)
+    if not directory.is_dir():
+        raise RuleFileError(f"{directory}: no such rules folder; pass a copy of rules/ (--rules DIR)")
+    token = _chosen.set(_RuleSet(str(directory), _files_digest(directory)))
+    try:
+        yield
+    finally:
+        _chosen.reset(token)
 
 
 def rules_dir() -> Path:
-    """The rules directory in use: an override, ``PLANX_RULES``, else the bundled one."""
-    chosen = chosen_rules_dir()
-    if chosen is not None:
-        return chosen
-    return _bundled_rules_dir()
+    """The rules directory in use: the one :func:`using` chose, ``PLANX_RULES``, else the bundled one."""
+    return Path(_in_use().directory)
 
 
 @lru_cache(maxsize=None)
@@ -63,19 +105,45 @@ def _bundled_rules_dir() -> Path:
 
 def chosen_rules_dir() -> Path | None:
     """The rules directory the user chose (``--rules`` or ``PLANX_RULES``); None for the bundled rules."""
-    if _override is not None:
-        return _override
+    chosen = _chosen.get()
+    if chosen is not None:
+        return Path(chosen.directory)
     return Path(os.environ["PLANX_RULES"]) if os.environ.get("PLANX_RULES") else None
+
+
+def _in_use() -> _RuleSet:
+    """The rule set in use: the one :func:`using` chose, else ``PLANX_RULES`` or the bundled one."""
+    chosen = _chosen.get()
+    if chosen is not None:
+        return chosen
+    return _fixed_rule_set(os.environ.get("PLANX_RULES", ""))
+
+
+@lru_cache(maxsize=None)
+def _fixed_rule_set(planx_rules: str) -> _RuleSet:
+    """The rules ``PLANX_RULES`` names, else the bundled ones, fingerprinted once: every rule
+    lookup asks, so a lookup costs a dictionary lookup rather than a look at the file system."""
+    directory = Path(planx_rules) if planx_rules else _bundled_rules_dir()
+    return _RuleSet(str(directory), _files_digest(directory))
+
+
+def _files_digest(root: Path) -> str:
+    """sha256 over every rule file's name and bytes under ``root``, in name order."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".yaml", ".yml", ".csv"}):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def load(name: str) -> Any:
     """The parsed content of ``rules/<name>`` (``.yaml`` assumed without a suffix)."""
-    return _load_cached(str(rules_dir()), name)
+    return _load_cached(_in_use(), name)
 
 
 @lru_cache(maxsize=None)
-def _load_cached(directory: str, name: str) -> Any:
-    path = Path(directory) / (name if "." in Path(name).name else name + ".yaml")
+def _load_cached(rule_set: _RuleSet, name: str) -> Any:
+    path = Path(rule_set.directory) / (name if "." in Path(name).name else name + ".yaml")
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -178,7 +246,6 @@ def compile_pattern(pattern: str, where: str, rule: str | None = None) -> TimedP
     return TimedPattern(compiled, rule or where)
 
 
-@lru_cache(maxsize=None)
 def pattern(name: str, *keys: str | int, template: tuple = ()) -> TimedPattern:
     """The regex written as one value in ``rules/<name>.yaml`` (not a rule list), compiled once.
 
@@ -188,8 +255,13 @@ def pattern(name: str, *keys: str | int, template: tuple = ()) -> TimedPattern:
     Raises:
         RuleFileError: the value is missing or does not compile.
     """
+    return _pattern(_in_use(), name, keys, template)
+
+
+@lru_cache(maxsize=None)
+def _pattern(rule_set: _RuleSet, name: str, keys: tuple[str | int, ...], template: tuple) -> TimedPattern:
     where = " -> ".join([f"rules/{name}.yaml", *map(str, keys)])
-    value = load(name)
+    value = _load_cached(rule_set, name)
     try:
         for key in keys:
             value = value[key]
@@ -201,14 +273,18 @@ def pattern(name: str, *keys: str | int, template: tuple = ()) -> TimedPattern:
     return compile_pattern(source, where)
 
 
-@lru_cache(maxsize=None)
 def load_patterns(name: str, key: str = "patterns", template: tuple = ()) -> tuple[Rule, ...]:
     """The pattern rules under ``key`` in ``rules/<name>.yaml``, compiled once.
 
     ``template`` is a tuple of ``(placeholder, alternation)`` pairs substituted into each
     pattern before compiling (``{NUM}`` → the number expression), so rule files stay readable.
     """
-    entries = (load(name) or {}).get(key)
+    return _load_patterns(_in_use(), name, key, template)
+
+
+@lru_cache(maxsize=None)
+def _load_patterns(rule_set: _RuleSet, name: str, key: str, template: tuple) -> tuple[Rule, ...]:
+    entries = (_load_cached(rule_set, name) or {}).get(key)
     where = f"rules/{name}.yaml -> {key}"
     if not isinstance(entries, list):
         raise RuleFileError(f"[{where}] must be a list of rules")
@@ -245,12 +321,6 @@ def lexicon(name: str, key: str) -> tuple[str, ...]:
     return tuple(str(w) for w in words)
 
 
-@lru_cache(maxsize=None)
 def rules_hash() -> str:
-    """sha256 over every rule file's name and bytes, in name order."""
-    digest = hashlib.sha256()
-    root = rules_dir()
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".yaml", ".yml", ".csv"}):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """sha256 over every rule file's name and bytes in the rules in use, in name order."""
+    return _in_use().digest

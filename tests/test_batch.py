@@ -68,6 +68,36 @@ def test_batch_missing_path_is_refused(tmp_path):
         plan([tmp_path / "nothing"])
 
 
+@pytest.mark.parametrize("given, found", [
+    ("plan.txt", "plan.txt"),
+    (Path("plan.txt"), "plan.txt"),
+    (["plan.txt"], "plan.txt"),
+    ("sub", "sub/plan.txt"),
+    (["sub/plan.txt"], "sub/plan.txt"),
+    ("su?", "sub/plan.txt"),
+], ids=["string", "Path", "list", "folder string", "relative path", "glob string"])
+def test_batch_one_path_is_one_path_taken_as_given(tmp_path, monkeypatch, given, found):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    for name in ("plan.txt", "sub/plan.txt"):
+        (tmp_path / name).write_text("一、总体要求\n", encoding="utf-8")
+    assert [job.path for job in plan(given)] == [Path(found)]
+
+
+def test_batch_folder_search_skips_and_counts_what_it_does_not_read(tmp_path):
+    from extract.api import find_inputs
+
+    for name in ("b.txt", "a.docx", "sub/c.pdf", "x.jpg", "sub/y.JPG", "README", "~$a.docx", ".a.txt",
+                 ".git/d.txt", "sub/.cache/e.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    inputs = find_inputs([tmp_path, tmp_path / "sub"])
+    assert [path.relative_to(tmp_path).as_posix() for path in inputs.files] == ["a.docx", "b.txt", "sub/c.pdf"]
+    assert inputs.skipped.by_label() == {"Office lock file": 1, "hidden": 3, "unsupported type (.jpg)": 2,
+                                         "unsupported type (no extension)": 1}
+    assert inputs.skipped.describe() == "unsupported type (.jpg ×2, no extension ×1), hidden ×3, Office lock file ×1"
+
+
 # --- worker processes ---------------------------------------------------------------
 
 
@@ -147,11 +177,65 @@ def test_batch_force_extracts_again(tmp_path, corpus):
     assert json.loads((out / "run.json").read_text(encoding="utf-8"))["extracted"] == 2
 
 
+def test_batch_rerun_with_changed_planx_code_extracts_again(tmp_path, corpus, monkeypatch):
+    out = tmp_path / "out"
+    run_cli(str(corpus), "-o", str(out))
+    # An upgraded planx whose version string is unchanged: only its code tells it apart.
+    monkeypatch.setattr(batch, "code_hash", lambda: "0" * 64)
+    result = run_cli(str(corpus), "-o", str(out))
+    assert result.exit_code == 0 and "reused" not in result.output
+
+
+@pytest.mark.parametrize("change, changes_hash", [("pkg/mod.py", True), ("pkg/sub/new.py", True),
+                                                  ("pkg/data.yaml", False), ("pkg/__pycache__/mod.pyc", False)])
+def test_batch_code_hash_follows_the_python_files(tmp_path, change, changes_hash):
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "mod.py").write_text("x = 1\n", encoding="utf-8")
+    (package / "data.yaml").write_text("a: 1\n", encoding="utf-8")
+    before = batch.tree_hash(package)
+    (tmp_path / change).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / change).write_text("x = 2\n", encoding="utf-8")
+    assert (batch.tree_hash(package) != before) == changes_hash
+
+
 def test_batch_cache_forgets_files_no_longer_given(tmp_path, corpus):
     out = tmp_path / "out"
     run_cli(str(corpus), "-o", str(out))
     run_cli(str(SEED_FILES[0]), "-o", str(out))
     assert len(list((out / batch.CACHE_DIR).glob("*.json"))) == 1
+
+
+# --- run.json: the one record of an output folder -------------------------------------
+
+
+@pytest.mark.parametrize("first, second", [("csv", "parquet"), ("parquet-dataset", "csv"), ("xlsx", "jsonl")])
+def test_batch_earlier_run_of_another_format_is_removed(tmp_path, corpus, first, second):
+    out = tmp_path / "out"
+    assert run_cli(str(corpus), "-o", str(out), "--format", first).exit_code == 0
+    (out / "notes.txt").write_text("the user's own file", encoding="utf-8")
+    earlier = json.loads((out / "run.json").read_text(encoding="utf-8"))["files"]
+    result = run_cli(str(corpus), "-o", str(out), "--format", second)
+    assert result.exit_code == 0, result.output
+    info = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    on_disk = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and ".planx" not in p.parts)
+    assert on_disk == sorted([*info["files"], "notes.txt", "run.json"])
+    notes = [line for line in result.output.splitlines() if line.startswith("note: ")]
+    assert notes == [f"note: removed the tables the earlier {first} run wrote to {out}: {', '.join(earlier)}"]
+    assert len(read_tables(out, info["format"])["documents"]) == len(SEED_FILES)
+
+
+@pytest.mark.parametrize("name", ["../outside.csv", "run.json", ".planx/cache/entry.json", "kept.csv", 7])
+def test_batch_removes_only_table_files_inside_the_folder(tmp_path, name):
+    from extract.writers.runinfo import remove_earlier_files
+
+    out = tmp_path / "out"
+    for path in (tmp_path / "outside.csv", out / "run.json", out / ".planx/cache/entry.json", out / "kept.csv"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x", encoding="utf-8")
+    assert remove_earlier_files(out, {"files": [name]}, ["kept.csv"]) == []
+    assert all(path.exists() for path in (tmp_path / "outside.csv", out / "run.json", out / ".planx/cache/entry.json",
+                                          out / "kept.csv"))
 
 
 # --- failures -----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from extract.api import run
 from extract.cli import cli
-from extract.compare import COLUMNS, compare, render
+from extract.comparison import COLUMNS, compare, render
 from extract.dataset import frame
 from extract.indicator_keys import key_targets
 from extract.writers import write_tables

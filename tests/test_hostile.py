@@ -26,6 +26,7 @@ import extract.writers.csv
 from extract.api import extract_document
 from extract.cli import cli
 from extract.ingest import MAX_BYTES
+from extract.review import pages_folder
 from extract.writers import WRITERS
 
 from .conftest import CORPUS
@@ -172,6 +173,11 @@ def test_huge_web_page_is_refused_in_bounded_memory(tmp_path):
 # --- interrupted writes ------------------------------------------------------------------
 
 
+#: What the command prints when the disk fills: one line, no traceback.
+DISK_FULL = ("Error: {output}: cannot write into it (No space left on device); check its permissions and free "
+             "space, or choose another output folder\n")
+
+
 def disk_full(self, df):
     """A CSV table's write that gets one row out, then finds the disk full."""
     df.head(1).to_csv(self.handle, index=False, header=False)
@@ -185,7 +191,7 @@ def test_interrupted_write_leaves_the_old_tables(tmp_path, monkeypatch):
     assert extract_cli(GOOD, "-o", output).exit_code == 0
     before = {p.name: p.read_bytes() for p in output.glob("*.csv")}
     monkeypatch.setattr(extract.writers.csv.TableFile, "write", disk_full)
-    assert isinstance(extract_cli(GOOD, "-o", output, "--force").exception, OSError)
+    assert extract_cli(GOOD, "-o", output, "--force").output == DISK_FULL.format(output=output)
     assert {p.name: p.read_bytes() for p in output.glob("*.csv")} == before
     assert leftovers(output) == []
 
@@ -194,7 +200,7 @@ def test_interrupted_first_write_leaves_no_table(tmp_path, monkeypatch):
     """Interrupted on a first run, no table file appears at all."""
     monkeypatch.setattr(extract.writers.csv.TableFile, "write", disk_full)
     output = tmp_path / "out"
-    assert isinstance(extract_cli(GOOD, "-o", output).exception, OSError)
+    assert extract_cli(GOOD, "-o", output).output == DISK_FULL.format(output=output)
     assert list(output.glob("*.csv")) == [] and leftovers(output) == []
 
 
@@ -242,7 +248,7 @@ EVIL_TEXT = "<b>规划</b>\n到2025年，<script>alert(2)</script>合格率达�
 
 def test_review_escapes_names_text_and_fields(tmp_path):
     """A file name, document text and indicator holding markup show as text on the review
-    page: the only script elements are the page's own two."""
+    pages: the only script elements are each document page's own two."""
     source = tmp_path / "in" / EVIL_NAME
     source.parent.mkdir()
     source.write_text(EVIL_TEXT, encoding="utf-8")
@@ -252,8 +258,9 @@ def test_review_escapes_names_text_and_fields(tmp_path):
     assert targets["indicator"].str.contains("<script>").any()
     result = CliRunner().invoke(cli, ["review", str(output), "-o", str(page)])
     assert result.exit_code == 0, result.output
-    html = page.read_text(encoding="utf-8")
-    assert html.count("<script") == 2
+    documents = sorted(pages_folder(page).glob("*.html"))
+    html = "".join(path.read_text(encoding="utf-8") for path in [page, *documents])
+    assert html.count("<script") == 2 * len(documents) == 2
     assert "<img src=x" not in html and "<b>规划" not in html
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
 

@@ -246,8 +246,7 @@ def runaway_rules(tmp_path):
     data["patterns"].append({"id": "runaway", "intent": "backtracks on long digit runs", "kind": "recurring",
                              "years": "none", "pattern": CATASTROPHIC})
     time_rules.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    yield copy
-    rules.set_rules_dir(None)
+    return copy
 
 
 def test_runaway_rule_costs_one_document_not_the_batch(tmp_path, runaway_rules, monkeypatch):

@@ -1,16 +1,21 @@
-"""The review page: escaping, completeness, self-containedness, and behaviour in a real browser.
+"""The review pages: escaping, completeness, self-containedness, size at 1,000 documents,
+behaviour in a real browser; and the CJK font the charts use.
 
-The browser test drives Debian's headless Chromium through selenium and chromedriver; it is
-skipped, saying why, when either is missing (``apt-get install chromium chromium-driver``).
+``planx review`` writes an index page and one page per document beside it; the tests that
+read "the page" of a run read every page of it. The browser tests drive Debian's headless
+Chromium through selenium and chromedriver; they are skipped, saying why, when either is
+missing (``apt-get install chromium chromium-driver``).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 import shutil
 from html import escape
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from click.testing import CliRunner
@@ -18,11 +23,14 @@ from click.testing import CliRunner
 from extract.api import extract_document, run
 from extract.cli import cli
 from extract.dataset import COLUMNS, ID_COLUMN, frame
-from extract.review import SPAN_TABLES, Visualization, render, visualize
+from extract.errors import ExtractError
+from extract.review import SPAN_TABLES, Visualization, find_cjk_font, pages_folder, render, visualize, write_pages
 from extract.review.page import sweep
+from extract.review.plots import CJK_SAMPLE
+from extract.review.report import page_names
 from extract.writers import write_tables
 
-from .conftest import CORPUS, CORPUS_FILES, require_module, unavailable
+from .conftest import CORPUS, CORPUS_FILES, SEED_FILES, require_module, unavailable
 
 _DATA = re.compile(r'<script type="application/json" id="planx-data">(.*?)</script>', re.S)
 _CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -34,6 +42,17 @@ def embedded(page: str) -> dict:
     blocks = _DATA.findall(page)
     assert len(blocks) == 1
     return json.loads(blocks[0])
+
+
+def document_pages(report: Path) -> list[Path]:
+    """The documents' pages beside the index page ``report``, in the index's order."""
+    return sorted(pages_folder(report).glob("*.html"))
+
+
+def page_of(report: Path, doc_id: str) -> Path:
+    """The page of one document of the review whose index is ``report``."""
+    [page] = pages_folder(report).glob(f"*-{doc_id}.html")
+    return page
 
 
 @pytest.fixture(scope="module")
@@ -95,23 +114,32 @@ def test_sweep_keeps_overlapping_spans_whole():
 
 def test_every_row_of_the_corpus_is_embedded_and_placed(corpus_report):
     tables, report = corpus_report
-    page = report.read_text(encoding="utf-8")
-    rows = embedded(page)["rows"]
+    assert len(document_pages(report)) == len(tables["documents"])
+    rows = []
+    for path in document_pages(report):
+        page = path.read_text(encoding="utf-8")
+        page_rows = embedded(page)["rows"]
+        assert [r["i"] for r in page_rows] == list(range(len(page_rows)))
+        placed = {int(i) for group in re.findall(r'data-r="([\d ]+)"', page) for i in group.split()}
+        assert {r["i"] for r in page_rows if r["s"] is not None and r["e"] > r["s"]} <= placed
+        rows += page_rows
     for table in SPAN_TABLES:
         ids = [r["id"] for r in rows if r["t"] == table]
         assert sorted(ids) == sorted(tables[table][ID_COLUMN[table]]), table
-    assert [r["i"] for r in rows] == list(range(len(rows)))
-    placed = {int(i) for group in re.findall(r'data-r="([\d ]+)"', page) for i in group.split()}
-    assert {r["i"] for r in rows if r["s"] is not None and r["e"] > r["s"]} <= placed
     for doc_id, title in zip(tables["documents"]["doc_id"], tables["documents"]["title"]):
+        page = page_of(report, doc_id).read_text(encoding="utf-8")
         assert f"<h2>{escape(title if isinstance(title, str) and title else doc_id)}</h2>" in page
 
 
-def test_page_is_self_contained(corpus_report):
-    page = corpus_report[1].read_text(encoding="utf-8")
-    assert not re.search(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
-    assert not re.search(r"url\(|@import|<link\b", page, re.I)
-    assert len(re.findall(r"<script\b", page)) == 2  # the data block and the inline script
+@pytest.mark.parametrize("which", ["index", "document"])
+def test_page_is_self_contained(corpus_report, which):
+    report = corpus_report[1]
+    for path in [report] if which == "index" else document_pages(report):
+        page = path.read_text(encoding="utf-8")
+        assert not re.search(r"""(?:src|href|action)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
+        assert not re.search(r"url\(|@import|<link\b", page, re.I)
+        # A document's page: the data block and the inline script; the index needs none.
+        assert len(re.findall(r"<script\b", page)) == (0 if which == "index" else 2)
 
 
 def test_review_reports_unreadable_sources(corpus_report, tmp_path, monkeypatch):
@@ -124,7 +152,7 @@ def test_review_reports_unreadable_sources(corpus_report, tmp_path, monkeypatch)
     result = CliRunner().invoke(cli, ["review", str(out), "-o", "r.html"])
     assert result.exit_code == 1
     assert "text not shown" in result.output and "--source-dir" in result.output
-    assert "Text not available" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert all("Text not available" in page.read_text(encoding="utf-8") for page in document_pages(tmp_path / "r.html"))
     result = CliRunner().invoke(cli, ["review", str(out), "-o", "r.html", "--source-dir", str(CORPUS)])
     assert result.exit_code == 0, result.output
 
@@ -162,6 +190,208 @@ def test_visualize_a_dataset_filters_by_document(corpus_report):
         visualize("corpus")
 
 
+def synthetic_batch(n: int) -> tuple[dict[str, str], dict]:
+    """``n`` small documents of two lines, each with one target: ``(texts, tables)``."""
+    texts = {f"city-{i:04d}-plan": f"第{i}号规划\n到2025年，全市制造业产品质量合格率达到{90 + i % 10}%以上。\n"
+             for i in range(n)}
+    documents = frame("documents", [{"doc_id": d, "title": f"某市“十四五”质量发展规划（第{i}号）", "issuer": "某市人民政府",
+                                     "period_start": 2021, "period_end": 2025, "chars": len(t)}
+                                    for i, (d, t) in enumerate(texts.items())])
+    targets = frame("targets", [{"doc_id": d, "target_id": f"{d}:T1", "kind": "target", "indicator": "制造业产品质量合格率",
+                                 "value": 97.0, "unit": "%", "start": t.index("全市"), "end": t.index("全市") + 10,
+                                 "sentence": t.split("\n")[1], "rule": "prose"} for d, t in texts.items()])
+    return texts, {"documents": documents, "targets": targets}
+
+
+# Bytes of the index page: its fixed part, and a row per document (a row is about 350 bytes
+# with a 20-character title). A 1,000-document index of this size opens in well under 3 s.
+_INDEX_FIXED = 8_000
+_INDEX_PER_DOCUMENT = 600
+# A document's page: the template (~13 KB) and that one document; never the rest of the batch.
+_SMALL_PAGE = 20_000
+
+
+def test_index_stays_small_for_1000_documents(tmp_path):
+    """A benchmark-style bound instead of a timing (timings belong to bench/): the index grows
+    by one short row per document and carries no document's text or rows."""
+    texts, tables = synthetic_batch(1000)
+    report = tmp_path / "review.html"
+    assert write_pages(tables, lambda doc_id: (texts[doc_id], ""), report) == {}
+    index = report.read_bytes()
+    assert len(index) < _INDEX_FIXED + 1000 * _INDEX_PER_DOCUMENT
+    assert "合格率达到".encode() not in index and b"planx-data" not in index
+    pages = document_pages(report)
+    assert len(pages) == 1000 and max(page.stat().st_size for page in pages) < _SMALL_PAGE
+    last = pages[-1].read_text(encoding="utf-8")
+    assert [r["d"] for r in embedded(last)["rows"]] == ["city-0999-plan"]
+
+
+def test_index_lists_every_document_with_its_rows(corpus_report):
+    from lxml import html as lxml_html
+
+    tables, report = corpus_report
+    rows = lxml_html.fromstring(report.read_text(encoding="utf-8")).xpath("//table[@id='documents']/tbody/tr")
+    assert [row.xpath("string(.//small)") for row in rows] == list(tables["documents"]["doc_id"])
+    for row in rows:
+        doc_id, href = row.xpath("string(.//small)"), row.xpath(".//a/@href")[0]
+        assert (report.parent / unquote(href)).resolve() == page_of(report, doc_id).resolve()
+        counts = [int(cell.text) for cell in row.xpath("td[@class='n']")[1:]]
+        assert counts == [int((tables[t]["doc_id"] == doc_id).sum()) for t in SPAN_TABLES], doc_id
+
+
+def test_document_pages_link_the_index_and_their_neighbours(corpus_report):
+    report = corpus_report[1]
+    pages = document_pages(report)
+    links = re.findall(r'<nav id="links">(.*?)</nav>', pages[1].read_text(encoding="utf-8"))[0]
+    hrefs = re.findall(r'href="([^"]+)"', links)
+    assert [(pages[1].parent / unquote(h)).resolve() for h in hrefs] == [
+        report.resolve(), pages[0].resolve(), pages[2].resolve()]
+
+
+def test_a_second_review_leaves_only_its_own_pages(tmp_path):
+    report = tmp_path / "review.html"
+    for n in (3, 2):
+        texts, tables = synthetic_batch(n)
+        write_pages(tables, lambda doc_id: (texts[doc_id], ""), report)
+    assert [page.name for page in document_pages(report)] == page_names(list(texts))
+
+
+@pytest.mark.parametrize("doc_id", ["suzhou/plan", "../../escape", "..a/plan", "<img src=x onerror=alert(1)>",
+                                    "苏州/规划", "x" * 300, "a\\b:c?d#e", ".hidden"])
+def test_page_names_never_lead_outside_the_pages_folder(tmp_path, doc_id):
+    [name] = page_names([doc_id])
+    assert re.fullmatch(r"1-[\w-]+\.html", name) and len(name) < 80
+    assert (tmp_path / name).resolve().parent == tmp_path.resolve()
+
+
+def test_page_names_are_unique_when_ids_are_alike():
+    names = page_names(["a/b", "a_b", "a.b", "a b"])
+    assert len(set(names)) == 4
+
+
+def test_review_creates_the_folder_it_writes_into(corpus_report, tmp_path):
+    tables, first = corpus_report
+    report = tmp_path / "new" / "sub" / "review.html"
+    result = CliRunner().invoke(cli, ["review", str(first.parent / "out"), "-o", str(report)])
+    assert result.exit_code == 0, result.output
+    assert report.is_file() and len(document_pages(report)) == len(tables["documents"])
+
+
+def test_review_into_a_file_posing_as_a_folder_is_one_line(corpus_report, tmp_path):
+    (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
+    report = tmp_path / "afile" / "review.html"
+    result = CliRunner().invoke(cli, ["review", str(corpus_report[1].parent / "out"), "-o", str(report)])
+    assert result.exit_code == 1
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("Error: ") and "afile" in line
+
+
+def test_write_pages_into_a_file_posing_as_a_folder_raises_one_line(tmp_path):
+    (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
+    texts, tables = synthetic_batch(1)
+    with pytest.raises(ExtractError, match="afile: is a file, not a folder") as caught:
+        write_pages(tables, lambda doc_id: (texts[doc_id], ""), tmp_path / "afile" / "review.html")
+    assert "\n" not in str(caught.value)
+
+
+def test_a_full_disk_leaves_the_previous_review_and_says_so_in_one_line(tmp_path, monkeypatch):
+    report = tmp_path / "review.html"
+    texts, tables = synthetic_batch(2)
+    write_pages(tables, lambda doc_id: (texts[doc_id], ""), report)
+    before = {path: path.read_bytes() for path in [report, *document_pages(report)]}
+
+    def disk_full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(self))
+
+    monkeypatch.setattr(Path, "write_text", disk_full)
+    with pytest.raises(ExtractError, match="review.html: cannot write the review there .No space left") as caught:
+        write_pages(tables, lambda doc_id: (texts[doc_id], ""), report)
+    monkeypatch.undo()
+    assert "\n" not in str(caught.value)
+    assert {path: path.read_bytes() for path in [report, *document_pages(report)]} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["review.html", "review_files"]
+
+
+def test_template_syntax_in_text_and_titles_stays_text():
+    text = "{{ 7*7 }}{% if true %}x{% endif %}{# note #}"
+    page = render({}, {"d": text}, title="{{ title }}")
+    assert text in page and "<title>{{ title }}</title>" in page and "49" not in page
+
+
+def test_links_are_escaped():
+    page = render({}, {"d": "正文"}, links=[('x.html" onclick="alert(1)', "<b>next</b>")])
+    assert 'onclick="alert' not in page and "<b>next" not in page
+    assert "&lt;b&gt;next&lt;/b&gt;" in page
+
+
+def build_font(path: Path, family: str, chars: str) -> Path:
+    """A TrueType font named ``family`` with a (square) glyph for each of ``chars``, made with
+    fontTools (a dependency of matplotlib), so no system font is needed."""
+    font_builder = require_module("fontTools.fontBuilder", "fonttools")
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    pen = TTGlyphPen(None)
+    for point in ((100, 0), (100, 700), (800, 700), (800, 0)):
+        (pen.lineTo if point != (100, 0) else pen.moveTo)(point)
+    pen.closePath()
+    glyph = pen.glyph()
+    names = {ord(char): f"uni{ord(char):04X}" for char in chars}
+    order = [".notdef", *names.values()]
+    builder = font_builder.FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(order)
+    builder.setupCharacterMap(names)
+    builder.setupGlyf({name: glyph for name in order})
+    builder.setupHorizontalMetrics({name: (1000, 100) for name in order})
+    builder.setupHorizontalHeader(ascent=880, descent=-120)
+    builder.setupNameTable({"familyName": family, "styleName": "Regular"})
+    builder.setupOS2()
+    builder.setupPost()
+    builder.save(str(path))
+    return path
+
+
+@pytest.fixture
+def font_manager(monkeypatch):
+    """matplotlib's font manager with no font in its list and none on disk, for this test only."""
+    module = require_module("matplotlib.font_manager", "matplotlib")
+    monkeypatch.setattr(module.fontManager, "ttflist", [])
+    monkeypatch.setattr(module, "findSystemFonts", lambda *args, **kwargs: [])
+    return module
+
+
+# A family name, the characters its font has glyphs for, whether planx draws charts with it.
+FONTS = [
+    ("WenQuanYi Micro Hei", CJK_SAMPLE, True),
+    ("AR PL UMing CN", CJK_SAMPLE, True),
+    ("Source Han Sans SC", CJK_SAMPLE, True),
+    ("Noto Sans CJK SC", "ABC", False),  # the name alone does not make a CJK font
+    ("IPAGothic", "中国目标值", False),  # Japanese: no simplified forms such as 规, 划
+]
+
+
+@pytest.mark.parametrize(("family", "chars", "accepted"), FONTS, ids=[family for family, _c, _a in FONTS])
+def test_any_font_that_covers_chinese_is_used(font_manager, tmp_path, family, chars, accepted):
+    font_manager.fontManager.addfont(str(build_font(tmp_path / "font.ttf", family, chars)))
+    if accepted:
+        assert find_cjk_font() == family
+    else:
+        with pytest.raises(ExtractError, match="fonts-noto-cjk") as caught:
+            find_cjk_font()
+        assert "\n" not in str(caught.value)
+
+
+def test_a_simplified_chinese_sans_face_is_preferred(font_manager, tmp_path):
+    for n, family in enumerate(("Noto Serif CJK SC", "Noto Sans Mono CJK SC", "Noto Sans CJK JP", "Noto Sans CJK SC")):
+        font_manager.fontManager.addfont(str(build_font(tmp_path / f"{n}.ttf", family, CJK_SAMPLE)))
+    assert find_cjk_font() == "Noto Sans CJK SC"
+
+
+def test_a_font_installed_after_matplotlib_started_is_found(font_manager, tmp_path, monkeypatch):
+    path = build_font(tmp_path / "wqy.ttf", "WenQuanYi Zen Hei", CJK_SAMPLE)
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *args, **kwargs: [str(path)])
+    assert find_cjk_font() == "WenQuanYi Zen Hei"
+
+
 @pytest.fixture
 def browser(tmp_path):
     """A headless Chromium driven by chromedriver, with a fresh profile."""
@@ -183,7 +413,9 @@ def test_page_filters_and_jumps_in_a_browser(browser, corpus_report, tmp_path):
     from selenium.webdriver.common.by import By
 
     tables, report = corpus_report
-    total = sum(len(tables[t]) for t in SPAN_TABLES)
+    doc_id = SEED_FILES[1].stem  # the longest seed, with targets to its end
+    total = sum(int((tables[t]["doc_id"] == doc_id).sum()) for t in SPAN_TABLES)
+    report = page_of(report, doc_id)
     browser.get(report.as_uri())
 
     def shown(selector: str = "#rows li") -> int:
@@ -194,12 +426,12 @@ def test_page_filters_and_jumps_in_a_browser(browser, corpus_report, tmp_path):
     assert browser.find_element(By.ID, "count").text == f"{total} of {total} rows shown"
 
     browser.find_element(By.ID, "f-deadlines").click()
-    assert shown() == total - len(tables["deadlines"])
+    assert shown() == total - int((tables["deadlines"]["doc_id"] == doc_id).sum())
     assert shown("#rows li[data-t=deadlines]") == 0
     assert browser.execute_script("return [...document.querySelectorAll('.hl-deadlines')]"
                                   ".every(s => s.classList.contains('off'))")
 
-    # The last target of the last document: the text must scroll a long way to show it.
+    # The document's last target: the text must scroll a long way to show it.
     row = browser.find_elements(By.CSS_SELECTOR, "#rows li[data-t=targets]")[-1]
     index = row.get_attribute("data-i")
     row.click()
@@ -223,6 +455,22 @@ def test_page_filters_and_jumps_in_a_browser(browser, corpus_report, tmp_path):
     assert tip.is_displayed() and "indicator" in tip.text
     path = tmp_path / "review.png"
     assert browser.save_screenshot(str(path)) and path.stat().st_size > 10_000
+
+
+def test_index_leads_to_each_document_and_back_in_a_browser(browser, corpus_report):
+    from selenium.webdriver.common.by import By
+
+    tables, report = corpus_report
+    doc_id = SEED_FILES[1].stem
+    browser.get(report.as_uri())
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#documents tbody tr")) == len(tables["documents"])
+    row = browser.find_element(By.XPATH, f"//tbody/tr[.//small[text()='{doc_id}']]")
+    row.find_element(By.TAG_NAME, "a").click()
+    assert browser.current_url == page_of(report, doc_id).as_uri()
+    total = sum(int((tables[t]["doc_id"] == doc_id).sum()) for t in SPAN_TABLES)
+    assert browser.find_element(By.ID, "count").text == f"{total} of {total} rows shown"
+    browser.find_element(By.LINK_TEXT, "↑ index").click()
+    assert browser.current_url == report.as_uri()
 
 
 def test_contract_tables_are_all_reviewed():

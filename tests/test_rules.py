@@ -46,12 +46,8 @@ def test_every_yaml_file_parses():
 def test_bad_rule_file_names_its_place(tmp_path):
     (tmp_path / "README.md").write_text("x")
     (tmp_path / "broken.yaml").write_text("patterns:\n  - id: a\n    intent: x\n    pattern: '(unclosed'\n")
-    rules.set_rules_dir(tmp_path)
-    try:
-        with pytest.raises(RuleFileError, match=r"\[rules/broken.yaml -> patterns -> 0 -> pattern\]"):
-            rules.load_patterns("broken")
-    finally:
-        rules.set_rules_dir(None)
+    with rules.using(tmp_path), pytest.raises(RuleFileError, match=r"\[rules/broken.yaml -> patterns -> 0 -> pattern\]"):
+        rules.load_patterns("broken")
 
 
 def test_rules_hash_is_stable():

@@ -8,23 +8,27 @@ import hashlib
 import json
 import shutil
 import subprocess
+import sys
 import time
 import tracemalloc
 import zipfile
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import duckdb
 import openpyxl
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import ALL_TEMP_FILES
 from openpyxl.writer.excel import ExcelWriter
 
 import extract
-from extract import rules
+from extract import ingest, rules, schema
 from extract.dataset import COLUMNS, frame
+from extract.evaluate import ATTRIBUTES
 from extract.writers import (READERS, RUN_INFO, WRITERS, build_run_info, neutralise_formulas, open_sink, read_tables,
                              write_run_info, write_tables)
 from extract.writers import csv as csv_writer
@@ -37,7 +41,7 @@ from extract.writers import xlsx as xlsx_writer
 from extract.writers.common import typed
 from extract.writers.runinfo import file_sha256
 
-from .conftest import unavailable
+from .conftest import GOLD, ROOT, unavailable
 
 SUZHOU = "suzhou-quality-plan-14fyp"
 JIANGSU = "jiangsu-quality-opinion-2016"
@@ -199,7 +203,7 @@ def test_xlsx_sheets_have_frozen_header_and_widths(tmp_path, tables):
     (path,) = write_tables(tables, tmp_path, "xlsx")
     assert path.name == "planx.xlsx"
     workbook = openpyxl.load_workbook(path)
-    assert workbook.sheetnames == list(tables)
+    assert workbook.sheetnames == [*tables, xlsx_writer.COLUMNS_SHEET]
     for sheet in workbook.worksheets:
         assert sheet.freeze_panes == "A2"
         assert all(sheet.column_dimensions[cell.column_letter].width for cell in sheet[1])
@@ -436,7 +440,7 @@ def test_xlsx_streamed_sheet_sizes_its_columns_on_the_first_batch(tmp_path, monk
     monkeypatch.setattr(sink_module, "BATCH_FRAMES", 1)
     _stream(tmp_path, "xlsx", _pieces(tables))
     workbook = openpyxl.load_workbook(tmp_path / "planx.xlsx")
-    assert workbook.sheetnames == [*COLUMNS, "compare"]
+    assert workbook.sheetnames == [*COLUMNS, "compare", xlsx_writer.COLUMNS_SHEET]
     targets = workbook["targets"]
     assert targets.freeze_panes == "A2"
     assert targets.auto_filter.ref == f"A1:{get_column_letter(len(COLUMNS['targets']))}{len(ROWS['targets']) + 1}"
@@ -552,3 +556,202 @@ def test_libreoffice_reads_csv_chinese_intact(tmp_path, tables):
     assert rows[2]["indicator"] == "'" + FORMULA
     assert rows[1]["comparator"] == "="
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+# The schema: one source for the columns, the docs page, DuckDB's comments, the XLSX "columns"
+# sheet and the Parquet types.
+
+DOCS_PAGE = ROOT / "docs" / "columns.md"
+#: The contract, as DESIGN.md fixes it, with the columns planx adds after it (doc_number,
+#: value_text): a schema edit that renames or moves a column fails here.
+CONTRACT = {
+    "documents": ["doc_id", "title", "issuer", "issue_date", "period_start", "period_end", "region", "region_code",
+                  "source_path", "format", "sha256", "chars", "doc_number"],
+    "targets": ["doc_id", "target_id", "kind", "indicator", "indicator_key", "value", "value_max", "unit", "comparator",
+                "target_year", "baseline_value", "baseline_year", "area", "measure_id", "section", "sentence", "start",
+                "end", "rule", "value_text"],
+    "deadlines": ["doc_id", "deadline_id", "text", "kind", "start_year", "end_year", "measure_id", "section", "sentence",
+                  "start", "end", "rule"],
+    "areas": ["doc_id", "area_id", "area", "canonical", "level", "parent", "admin_code", "responsible", "measure_id",
+              "section", "sentence", "start", "end", "rule"],
+    "measures": ["doc_id", "measure_id", "section", "title", "text", "policy_tool", "start", "end", "rule"],
+    "agencies": ["doc_id", "agency_id", "agency", "role", "measure_id", "section", "sentence", "start", "end", "rule"],
+    "errors": ["source_path", "error"],
+}
+
+
+def _gold_rows(table: str) -> list[dict]:
+    """Every gold row of ``table``, from both annotators' folders."""
+    paths = [GOLD / f"{table}.jsonl", ROOT / "tests" / "gold-second" / f"{table}.jsonl"]
+    return [json.loads(line) for path in paths if path.exists()
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_columns_page_is_what_the_schema_generates():
+    generated = subprocess.run([sys.executable, "-m", "extract.schema"], cwd=ROOT, capture_output=True, check=True).stdout
+    committed = DOCS_PAGE.read_bytes() if DOCS_PAGE.exists() else b""
+    assert committed == generated, f"docs/columns.md is not what extract/schema.yaml gives; run `{schema.DOCS_COMMAND}`"
+
+
+def test_schema_has_a_table_for_every_contract_table_and_no_other():
+    assert list(schema.tables()) == list(COLUMNS) == list(CONTRACT)
+
+
+@pytest.mark.parametrize("table", CONTRACT)
+def test_schema_documents_every_contract_column_and_no_other(table):
+    entries = schema.tables()[table].columns
+    assert [column.name for column in entries] == COLUMNS[table] == CONTRACT[table]
+    for column in entries:
+        assert column.meaning.endswith("."), column
+        assert not column.values or column.type == "string", column
+    # The frames' dtypes are the schema's types.
+    assert frame(table, []).dtypes.astype(str).tolist() == [schema.PANDAS_DTYPES[c.type] for c in entries]
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"errors": {"meaning": "m.", "columns": {"error": {"type": "text", "meaning": "m."}}}},
+     "errors.error has type 'text'; give one of string, integer, number, boolean, date"),
+    ({"errors": {"meaning": "m.", "columns": {"error": {"type": "string"}}}},
+     "errors.error has no meaning; give it one sentence"),
+    ({"areas": {"meaning": "m.", "columns": {"responsible": {"type": "string", "meaning": "m.", "values": {True: "m"}}}}},
+     "areas.responsible has the value True, which YAML reads as no text; quote it"),
+    ({"documents": {"meaning": "m.", "columns": {"start": {"type": "integer", "meaning": "m."}}},
+      "measures": {"meaning": "m.", "columns": {"start": {"type": "number", "meaning": "m."}}}},
+     "measures.start is number but documents.start is integer; give columns of one name one type"),
+], ids=["unknown type", "no meaning", "value not text", "two types for one name"])
+def test_a_malformed_schema_is_one_line_naming_the_column(raw, message):
+    with pytest.raises(schema.SchemaError) as error:
+        schema.parse_tables(raw)
+    assert str(error.value) == f"{schema.SCHEMA_FILE}: {message}"
+
+
+@pytest.mark.parametrize("table, column, in_use", [
+    ("targets", "kind", lambda: {row["kind"] for row in _gold_rows("targets")}),
+    ("targets", "comparator", lambda: {*rules.load("quantities")["comparators_before"],
+                                       *rules.load("quantities")["comparators_after"], "=", "range"}),
+    ("deadlines", "kind", lambda: {pattern.get(key) for pattern in rules.load("time")["patterns"]
+                                   for key in ("kind", "future_kind")} - {None, "point"}),
+    ("areas", "level", lambda: {row["level"] for name in ("gazetteer/divisions.csv", "gazetteer/additions.csv")
+                                for row in rules.load(name)}),
+    ("agencies", "role", lambda: {entry["role"] for entry in rules.load("agencies")["roles"]}),
+    ("measures", "policy_tool", lambda: set(rules.load("policy_tools")["tools"])),
+    ("documents", "format", lambda: set(ingest.MAX_BYTES)),
+], ids=lambda value: value if isinstance(value, str) else "")
+def test_schema_values_are_the_ones_the_rules_give(table, column, in_use):
+    assert set(schema.tables()[table].column(column).values) == in_use()
+
+
+def test_every_closed_column_is_checked_against_the_rules():
+    closed = {(table.name, column.name) for table in schema.tables().values() for column in table.columns
+              if column.values}
+    assert closed == {("targets", "kind"), ("targets", "comparator"), ("deadlines", "kind"), ("areas", "level"),
+                      ("agencies", "role"), ("measures", "policy_tool"), ("documents", "format")}
+
+
+@pytest.mark.parametrize("table", [name for name in CONTRACT if name in ATTRIBUTES])
+def test_gold_and_evaluate_use_the_schema_columns_and_values(table):
+    entries = {column.name: column for column in schema.tables()[table].columns}
+    assert set(ATTRIBUTES[table]) <= set(entries)
+    rows = _gold_rows(table)
+    assert rows
+    for column in (c for c in entries.values() if c.values):
+        used = {row.get(column.name) for row in rows} - {None, ""}
+        assert used <= set(column.values), column.name
+
+
+def test_extracted_rows_use_only_allowed_values_and_real_dates(corpus_extractions):
+    for extraction in corpus_extractions.values():
+        for table, rows in extraction.rows.items():
+            closed = [column for column in schema.tables()[table].columns if column.values]
+            for row in rows:
+                for column in closed:
+                    assert row.get(column.name) in (None, "", *column.values), (table, column.name, row)
+        for row in extraction.rows["documents"]:
+            # Parquet and DuckDB store dates: text that names no day would be lost there.
+            assert not row["issue_date"] or date.fromisoformat(row["issue_date"]), row
+
+
+def test_duckdb_comments_every_contract_table_and_column(tmp_path, tables):
+    (path,) = write_tables(tables, tmp_path, "duckdb")
+    with duckdb.connect(str(path), read_only=True) as con:
+        table_comments = dict(con.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall())
+        columns = {(table, column): (type_, comment) for table, column, type_, comment in con.execute(
+            "SELECT table_name, column_name, data_type, comment FROM duckdb_columns()").fetchall()}
+    assert table_comments == {name: table.meaning for name, table in schema.tables().items()}
+    for table in schema.tables().values():
+        for column in table.columns:
+            comment = columns[table.name, column.name][1]
+            assert comment.startswith(column.meaning), (table.name, column.name)
+            assert column.values_text("; ") in comment, (table.name, column.name)
+    assert columns["targets", "kind"][1] == ("Whether the value is one to reach or one already reached. Allowed values: "
+                                             "target: a value to reach (到2025年，森林覆盖率达到30%以上); "
+                                             "achieved: a result reported, as in a review chapter (共获得“中国质量奖”提名奖2个).")
+    # A column outside the contract has no entry, so no comment.
+    assert columns["measures", "note"] == ("VARCHAR", None)
+    assert columns["documents", "issue_date"][0] == "DATE"
+
+
+def test_duckdb_issue_date_is_a_date(tmp_path, tables):
+    (path,) = write_tables(tables, tmp_path, "duckdb")
+    with duckdb.connect(str(path), read_only=True) as con:
+        dates = con.execute("SELECT issue_date FROM documents ORDER BY issue_date").fetchall()
+    assert dates == [(date(2016, 7, 7),), (date(2021, 9, 30),)]
+
+
+def test_xlsx_columns_sheet_documents_every_contract_column(tmp_path, tables):
+    write_tables(tables, tmp_path, "xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "planx.xlsx")[xlsx_writer.COLUMNS_SHEET]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("table", "column", "type", "meaning", "allowed values")
+    assert [row[:2] for row in rows[1:]] == [(table, column) for table, columns in CONTRACT.items() for column in columns]
+    by_column = {row[:2]: row[2:] for row in rows[1:]}
+    assert by_column["documents", "issue_date"] == ("date", schema.tables()["documents"].column("issue_date").meaning,
+                                                    None)
+    assert by_column["targets", "comparator"][2].splitlines() == [
+        ">=: at least (不低于, 以上)", ">: more than (超过, 16万余件)", "<=: at most (不超过, 控制在, 以内)",
+        "<: less than (低于, 不足)", "=: exactly the value (达到30%)", "range: between value and value_max (3.5亿—4.25亿元)",
+        "~: about the value (约, 左右)"]
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert xlsx_writer.COLUMNS_SHEET not in read_tables(tmp_path, "xlsx")
+
+
+@pytest.mark.parametrize("names, documented", [
+    (["errors"], ["errors"]),
+    (["compare", "areas"], ["areas"]),
+    (["compare"], []),
+], ids=["one table", "with a table outside the contract", "no contract table"])
+def test_xlsx_columns_sheet_documents_the_tables_written(tmp_path, tables, names, documented):
+    compare = pd.DataFrame({"indicator_group": pd.array(["森林覆盖率"], dtype="string")})
+    write_tables({name: compare if name == "compare" else tables[name] for name in names}, tmp_path, "xlsx")
+    workbook = openpyxl.load_workbook(tmp_path / "planx.xlsx")
+    if not documented:
+        assert workbook.sheetnames == names
+        return
+    assert workbook.sheetnames == [*names, xlsx_writer.COLUMNS_SHEET]
+    rows = workbook[xlsx_writer.COLUMNS_SHEET].iter_rows(min_row=2, values_only=True)
+    assert [row[:2] for row in rows] == [(name, column) for name in documented for column in CONTRACT[name]]
+
+
+def test_xlsx_refuses_a_table_named_like_the_columns_sheet(tmp_path, tables):
+    with pytest.raises(ValueError, match="Table 'columns': in XLSX that sheet documents the columns"):
+        write_tables({"columns": tables["errors"]}, tmp_path, "xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt, documents", [("parquet", "documents.parquet"), ("parquet-dataset", "documents")])
+def test_parquet_stores_issue_date_as_a_date(tmp_path, tables, fmt, documents):
+    write_tables(tables, tmp_path, fmt)
+    stored = pq.read_table(tmp_path / documents)
+    assert stored.schema.field("issue_date").type == pa.date32()
+    assert stored.column("issue_date").to_pylist() == [date(2021, 9, 30), date(2016, 7, 7)]
+    back = read_tables(tmp_path, fmt)["documents"]["issue_date"]
+    assert back.dtype == "string"
+    assert back.tolist() == ["2021-09-30", "2016-07-07"]
+
+
+@pytest.mark.parametrize("written", ["", "2021-02-30", "2021年9月", None])
+@pytest.mark.parametrize("fmt", ["parquet", "parquet-dataset", "duckdb"])
+def test_a_date_that_names_no_day_is_stored_as_null(tmp_path, fmt, written):
+    write_tables({"documents": frame("documents", [{"doc_id": SUZHOU, "issue_date": written}])}, tmp_path, fmt)
+    assert read_tables(tmp_path, fmt)["documents"]["issue_date"].isna().all()

@@ -84,7 +84,7 @@ def _grammar(fingerprint: str) -> _Grammar:
 
 
 def _current() -> _Grammar:
-    # Keyed on the rules' fingerprint: cached by the loader and reset by set_rules_dir, so
+    # Keyed on the rules' fingerprint, which the loader keeps for the rules in use, so
     # a call costs a dictionary lookup rather than a look at the file system.
     return _grammar(rules.rules_hash())
 

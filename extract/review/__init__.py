@@ -1,8 +1,9 @@
 """Review what was extracted: an HTML page, inline notebook views, and charts.
 
-* :func:`write_report` (``planx review``) turns an output directory into one self-contained
-  HTML page: every document's text with every extracted span highlighted by table, fields on
-  hover and click, a side panel of rows with filters, and a jump from a row to its text.
+* :func:`write_report` (``planx review``) turns an output directory into an index page and
+  one self-contained HTML page per document beside it (:mod:`extract.review.report`): the
+  document's text with every extracted span highlighted by table, fields on hover and click,
+  a side panel of rows with filters, and a jump from a row to its text.
 * :func:`visualize` shows the same page inline in Jupyter, for one document or a dataset.
 * :func:`use_cjk_font` and the ``plot_*`` functions draw charts with Chinese labels;
   :func:`targets_by_policy_tool` is the table they show.
@@ -27,14 +28,15 @@ from ..api import Extraction, load_document
 from ..dataset import frame
 from ..errors import ExtractError
 from ..model import Document
-from ..writers import read_tables
+from ..writers import read_tables, recorded_format
 from .page import SPAN_TABLES, plain_records, render, row_records
 from .plots import find_cjk_font, plot_policy_tools, plot_targets_vs_baselines, use_cjk_font
+from .report import pages_folder, write_pages
 from .views import targets_by_policy_tool
 
-__all__ = ["SPAN_TABLES", "Visualization", "find_cjk_font", "load_texts", "plot_policy_tools",
-           "plot_targets_vs_baselines", "render", "row_records", "targets_by_policy_tool", "use_cjk_font",
-           "visualize", "write_report"]
+__all__ = ["SPAN_TABLES", "Visualization", "find_cjk_font", "load_text", "load_texts", "pages_folder",
+           "plot_policy_tools", "plot_targets_vs_baselines", "render", "row_records", "targets_by_policy_tool",
+           "use_cjk_font", "visualize", "write_pages", "write_report"]
 
 
 def load_texts(documents: pd.DataFrame, source_dir: str | Path | None = None
@@ -49,55 +51,93 @@ def load_texts(documents: pd.DataFrame, source_dir: str | Path | None = None
     Returns:
         ``(texts, problems)``: doc_id to text, None where it could not be used, and doc_id to
         the reason, one line naming the file and the fix.
+
+    Example:
+        >>> from extract.dataset import frame
+        >>> texts, problems = load_texts(frame("documents", [{"doc_id": "gone"}]))
+        >>> texts, problems["gone"].startswith("the documents table gives no source_path")
+        ({'gone': None}, True)
     """
     texts: dict[str, str | None] = {}
     problems: dict[str, str] = {}
     for row in plain_records(documents):
-        doc_id, source = row["doc_id"], row.get("source_path")
-        texts[doc_id] = None
-        if not source:
-            problems[doc_id] = "the documents table gives no source_path; pass the text with visualize(documents=…)"
-            continue
-        path = Path(source_dir) / Path(source).name if source_dir else Path(source)
-        try:
-            doc = load_document(path, doc_id)
-        except ExtractError as err:
-            problems[doc_id] = str(err)
-            continue
-        if row.get("sha256") and doc.sha256 != row["sha256"]:
-            problems[doc_id] = f"{path}: changed since it was extracted (sha256 differs); run planx extract again"
-        elif row.get("chars") is not None and len(doc.text) != row["chars"]:
-            problems[doc_id] = (f"{path}: now reads as {len(doc.text)} characters, not the {row['chars']} it was "
-                                f"extracted from (another planx version?); run planx extract again")
-        else:
-            texts[doc_id] = doc.text
+        texts[row["doc_id"]], problem = load_text(row, source_dir)
+        if problem:
+            problems[row["doc_id"]] = problem
     return texts, problems
 
 
-def write_report(output_dir: str | Path, path: str | Path, fmt: str = "csv",
+def load_text(row: Mapping[str, object], source_dir: str | Path | None = None) -> tuple[str | None, str]:
+    """Read one document of the documents table again, to get its normalised text.
+
+    Args:
+        row: Its documents-table row (``doc_id``, ``source_path``, ``sha256``, ``chars``).
+        source_dir: As for :func:`load_texts`.
+
+    Returns:
+        ``(text, "")``, or ``(None, why)`` with one line naming the file and the fix.
+
+    Example:
+        >>> load_text({"doc_id": "plan", "source_path": "moved/plan.txt"})
+        (None, 'moved/plan.txt: cannot be read (No such file or directory); check the path and its permissions')
+    """
+    source = row.get("source_path")
+    if not source:
+        return None, "the documents table gives no source_path; pass the text with visualize(documents=…)"
+    path = Path(source_dir) / Path(source).name if source_dir else Path(source)
+    try:
+        doc = load_document(path, row["doc_id"])
+    except ExtractError as err:
+        return None, str(err)
+    if row.get("sha256") and doc.sha256 != row["sha256"]:
+        return None, f"{path}: changed since it was extracted (sha256 differs); run planx extract again"
+    if row.get("chars") is not None and len(doc.text) != row["chars"]:
+        return None, (f"{path}: now reads as {len(doc.text)} characters, not the {row['chars']} it was "
+                      f"extracted from (another planx version?); run planx extract again")
+    return doc.text, ""
+
+
+def write_report(output_dir: str | Path, path: str | Path, fmt: str | None = None,
                  source_dir: str | Path | None = None) -> dict[str, str]:
-    """Write the review page for the tables in ``output_dir``.
+    """Write the review of the tables in ``output_dir``: an index page and a page per document.
+
+    The index is written at ``path``, the documents' pages in the folder beside it that
+    :func:`pages_folder` names (``review.html`` → ``review_files/``); see
+    :func:`write_pages`.
 
     Args:
         output_dir: A directory written by ``planx extract``.
-        path: The HTML file to write.
-        fmt: The format the tables were written in.
+        path: The index page to write; its folder is created when missing.
+        fmt: The format the tables were written in; by default the one ``output_dir``'s
+            ``run.json`` records (CSV without one).
         source_dir: As for :func:`load_texts`.
 
     Returns:
         doc_id to why its text could not be shown; empty when every document is highlighted.
 
     Raises:
-        ExtractError: ``output_dir`` holds no documents table in format ``fmt``.
+        ExtractError: ``output_dir`` holds no documents table in format ``fmt``, or the pages
+            cannot be written at ``path``.
+
+    Example:
+        >>> import tempfile
+        >>> from extract.dataset import frame
+        >>> from extract.writers import write_tables
+        >>> out = Path(tempfile.mkdtemp())
+        >>> _ = write_tables({"documents": frame("documents", [{"doc_id": "plan", "source_path": "gone.txt"}])}, out)
+        >>> write_report(out, out / "review.html")  # doctest: +ELLIPSIS
+        {'plan': 'gone.txt: cannot be read (No such file or directory); ...'}
+        >>> sorted(p.name for p in (out / "review_files").iterdir())
+        ['1-plan.html']
     """
+    fmt = fmt or recorded_format(output_dir, default="csv")
     tables = read_tables(output_dir, fmt)
     if "documents" not in tables:
         raise ExtractError(f"{output_dir}: no documents table in {fmt} format; "
                            f"point at a directory written by planx extract, with its --format")
-    texts, problems = load_texts(tables["documents"], source_dir)
-    page = render(tables, texts, problems, title=f"planx review: {Path(output_dir).name}")
-    Path(path).write_text(page, encoding="utf-8")
-    return problems
+    metas = {row["doc_id"]: row for row in plain_records(tables["documents"])}
+    return write_pages(tables, lambda doc_id: load_text(metas.get(doc_id, {"doc_id": doc_id}), source_dir), path,
+                       title=f"planx review: {Path(output_dir).name}")
 
 
 @dataclass
@@ -145,8 +185,15 @@ def visualize(data, documents: Mapping[str, Document | str] | None = None, *, do
         TypeError: ``data`` is none of these.
 
     Example:
+        In a notebook, ``extract.visualize(extract.run(["corpus"]), doc_id="suzhou-quality-plan-14fyp")``
+        shows one plan; here a dataset and its text are made by hand:
+
         >>> import extract
-        >>> extract.visualize(extract.run(["corpus"]), doc_id="suzhou-quality-plan-14fyp")
+        >>> from extract.dataset import frame
+        >>> tables = {"documents": frame("documents", [{"doc_id": "plan", "title": "规划"}])}
+        >>> view = extract.visualize(tables, documents={"plan": "到2025年，合格率达到98%。"})
+        >>> "到2025年，合格率达到98%。" in view.html, view._repr_html_().startswith("<iframe srcdoc=")
+        (True, True)
     """
     problems: dict[str, str] = {}
     if isinstance(data, Extraction):

@@ -1,70 +1,124 @@
 """Charts of extracted rows, with Chinese labels drawn in a real CJK font.
 
 matplotlib's default font (DejaVu Sans) has no Chinese glyphs: labels come out as empty boxes
-with only a "Glyph missing" warning. :func:`use_cjk_font` points matplotlib at the Noto CJK
-font that Debian's ``fonts-noto-cjk`` package installs, and fails loudly when it is absent.
-matplotlib is imported inside the functions, so ``import extract.review`` works without it.
+with only a "Glyph missing" warning. :func:`use_cjk_font` points matplotlib at an installed
+font that has the glyphs, and fails loudly when there is none. A font qualifies by what it
+covers, not by its name: any face matplotlib's font manager knows (Noto CJK, WenQuanYi,
+Source Han, AR PL …) that has a glyph for each of :data:`CJK_SAMPLE`. matplotlib is imported
+inside the functions, so ``import extract.review`` works without it.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from functools import lru_cache
 
 import pandas as pd
 
 from ..errors import ExtractError
 
-#: Preferred first: the Simplified Chinese face, then any other Noto CJK face (all faces
-#: cover the same characters; they differ in regional glyph shapes).
-CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC")
-_CJK_PREFIXES = ("Noto Sans CJK", "Noto Serif CJK")
-_INSTALL = "install the Noto CJK fonts: `apt-get install fonts-noto-cjk` (Debian/Ubuntu package fonts-noto-cjk)"
+#: Characters a font must cover to draw the charts' labels: common ones, and simplified forms
+#: (规, 划, 标, 数, 统, 计) that fonts made for Japanese or traditional Chinese alone lack.
+CJK_SAMPLE = "中国目标值规划标数统计"
+#: Words in a family name that mark a face made for simplified Chinese, preferred when several
+#: faces cover the sample (they differ in regional glyph shapes, not in coverage).
+SIMPLIFIED_MARKS = ("SC", "CN", "GB", "Hans")
+_INSTALL = ("install one, for instance `apt-get install fonts-noto-cjk` (Debian/Ubuntu; "
+            "fonts-wqy-microhei also works)")
 
 
 def find_cjk_font() -> str:
-    """The family name of an installed Noto CJK font that matplotlib can use.
+    """The family name of an installed font that matplotlib can draw Chinese labels with.
+
+    A family qualifies when its font file has a glyph for every character of
+    :data:`CJK_SAMPLE`. Among those, a face for simplified Chinese comes first, then
+    proportional before monospaced, sans before serif, and then the name in alphabetical order.
 
     Returns:
-        A family name such as ``"Noto Sans CJK SC"``.
+        A family name such as ``"Noto Sans CJK SC"`` or ``"WenQuanYi Micro Hei"``.
 
     Raises:
-        ExtractError: no Noto CJK font is installed; the message names ``fonts-noto-cjk``.
+        ExtractError: no installed font covers Chinese; the message names a package to install.
+
+    Example:
+        >>> from matplotlib import font_manager
+        >>> from extract.review import find_cjk_font
+        >>> family = find_cjk_font()
+        >>> any(f.name == family and covers_cjk(f.fname) for f in font_manager.fontManager.ttflist)
+        True
     """
     from matplotlib import font_manager
 
-    family = _known_cjk_family(font_manager.fontManager)
+    manager = font_manager.fontManager
+    family = _best_cjk_family(manager.ttflist)
     if family is None:
         # matplotlib caches its font list on first use; a font installed after that is only
-        # on disk, so add the Noto CJK files it finds there and look again.
+        # on disk, so add the files it finds there and look again.
+        known = {font.fname for font in manager.ttflist}
         for path in font_manager.findSystemFonts():
-            if Path(path).name.startswith(("NotoSansCJK", "NotoSerifCJK")):
-                font_manager.fontManager.addfont(path)
-        family = _known_cjk_family(font_manager.fontManager)
+            if path not in known:
+                _add_font(manager, path)
+        family = _best_cjk_family(manager.ttflist)
     if family is None:
-        raise ExtractError(f"No Noto CJK font found, so Chinese chart labels cannot be drawn; {_INSTALL}")
+        raise ExtractError(f"No installed font has Chinese glyphs, so chart labels cannot be drawn; {_INSTALL}")
     return family
 
 
-def _known_cjk_family(manager) -> str | None:
-    names = {font.name for font in manager.ttflist}
-    preferred = [name for name in CJK_FAMILIES if name in names]
-    others = sorted(name for name in names if name.startswith(_CJK_PREFIXES) and "Mono" not in name)
-    return next(iter(preferred + others), None)
+def _add_font(manager, path: str) -> None:
+    """Add a font file to matplotlib's list, skipping files FreeType cannot read."""
+    try:
+        manager.addfont(path)
+    except (OSError, RuntimeError, ValueError):
+        pass  # not a font FreeType reads (a broken or unsupported file): it cannot qualify anyway
+
+
+def _best_cjk_family(fonts) -> str | None:
+    """The preferred family among ``fonts`` (font manager entries) whose files cover Chinese."""
+    families = {font.name for font in fonts if covers_cjk(font.fname)}
+    return min(families, key=_preference, default=None)
+
+
+def _preference(family: str) -> tuple[bool, bool, bool, str]:
+    words = family.split()
+    return (not any(mark in words for mark in SIMPLIFIED_MARKS), "Mono" in words, "Serif" in words, family)
+
+
+@lru_cache(maxsize=None)
+def covers_cjk(path: str) -> bool:
+    """Whether the font file at ``path`` has a glyph for every character of :data:`CJK_SAMPLE`.
+
+    Only the file's first face is read, the one matplotlib draws with.
+
+    Example:
+        >>> import matplotlib
+        >>> from pathlib import Path
+        >>> covers_cjk(str(Path(matplotlib.get_data_path()) / "fonts/ttf/DejaVuSans.ttf"))
+        False
+    """
+    from matplotlib.ft2font import FT2Font
+
+    try:
+        font = FT2Font(path)
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return all(font.get_char_index(ord(char)) for char in CJK_SAMPLE)
 
 
 def use_cjk_font() -> str:
-    """Make matplotlib draw text in the Noto CJK font from now on.
+    """Make matplotlib draw text in a CJK font (:func:`find_cjk_font`) from now on.
 
     Returns:
         The family name now first in ``rcParams["font.sans-serif"]``.
 
     Raises:
-        ExtractError: no Noto CJK font is installed; the message names ``fonts-noto-cjk``.
+        ExtractError: no installed font covers Chinese; the message names a package to install.
 
     Example:
+        >>> import matplotlib as mpl
         >>> from extract.review import use_cjk_font
-        >>> use_cjk_font()
-        'Noto Sans CJK SC'
+        >>> with mpl.rc_context():
+        ...     family = use_cjk_font()
+        ...     mpl.rcParams["font.sans-serif"][0] == family
+        True
     """
     import matplotlib as mpl
 

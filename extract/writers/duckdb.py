@@ -8,6 +8,9 @@ Views (each created when the tables it reads were written):
   policy tool; a target outside any measure keeps empty measure columns.
 - ``responsible_areas``: the areas named as responsible for a measure.
 
+Every contract table and column carries a comment from :mod:`extract.schema`, its meaning and
+allowed values: ``SELECT table_name, column_name, comment FROM duckdb_columns()``.
+
 Query it with ``duckdb planx.duckdb`` or ``duckdb.connect("planx.duckdb", read_only=True)``.
 """
 
@@ -18,7 +21,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from .common import Dtype, arrow_schema, typed
+from ..schema import Column, tables
+from .common import Dtype, arrow_schema, arrow_table, typed
 from .sink import Sink as BaseSink
 
 DATABASE = "planx.duckdb"
@@ -45,6 +49,18 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _literal(text: str) -> str:
+    """``text`` as an SQL string literal (COMMENT ON takes no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _column_comment(column: Column) -> str:
+    """A column's meaning, then its allowed values where it has a closed set."""
+    if not column.values:
+        return column.meaning
+    return f"{column.meaning} Allowed values: {column.values_text('; ')}."
+
+
 class Sink(BaseSink):
     """Writes every table, then the views its tables allow, into ``directory/planx.duckdb``.
 
@@ -63,10 +79,20 @@ class Sink(BaseSink):
         # would otherwise get whatever type DuckDB guesses for it.
         schema = self._schemas[name] = arrow_schema(dtypes)
         self._run_on(f"CREATE TABLE {_quote(name)} AS SELECT * FROM _rows", schema.empty_table())
+        self._comment(name)
+
+    def _comment(self, name: str) -> None:
+        """Comment table ``name`` and its contract columns with what the schema says of them."""
+        table = tables().get(name)
+        if table is None:  # a table outside the contract, such as compare's, has no entry
+            return
+        self._con.execute(f"COMMENT ON TABLE {_quote(name)} IS {_literal(table.meaning)}")
+        for column in table.columns:
+            target = f"{_quote(name)}.{_quote(column.name)}"
+            self._con.execute(f"COMMENT ON COLUMN {target} IS {_literal(_column_comment(column))}")
 
     def _write(self, name: str, df: pd.DataFrame) -> None:
-        rows = pa.Table.from_pandas(df, schema=self._schemas[name], preserve_index=False)
-        self._run_on(f"INSERT INTO {_quote(name)} SELECT * FROM _rows", rows)
+        self._run_on(f"INSERT INTO {_quote(name)} SELECT * FROM _rows", arrow_table(df, self._schemas[name]))
 
     def _run_on(self, statement: str, rows: pa.Table) -> None:
         """Run ``statement``, in which ``_rows`` names ``rows``."""

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .common import Dtype, arrow_schema
+from .common import Dtype, arrow_schema, arrow_table
 
 SUFFIX = ".parquet"
 
@@ -27,7 +27,7 @@ class TableFile:
 
     def write(self, df: pd.DataFrame) -> None:
         """Write ``df`` as one row group."""
-        self._writer.write_table(pa.Table.from_pandas(df, schema=self._schema, preserve_index=False))
+        self._writer.write_table(arrow_table(df, self._schema))
 
     def close(self) -> None:
         """Write the footer and close the file."""

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .common import Dtype, arrow_schema, typed
+from .common import Dtype, arrow_schema, arrow_table, typed
 from .sink import Sink as BaseSink
 
 SUFFIX = ".parquet"
@@ -40,7 +40,7 @@ class Sink(BaseSink):
         # An empty table still gets one (empty) part, so that its directory holds its schema.
         if len(df) or not self._parts[name]:
             part = self._folders[name] / _PART.format(self._parts[name])
-            pq.write_table(pa.Table.from_pandas(df, schema=self._schemas[name], preserve_index=False), part)
+            pq.write_table(arrow_table(df, self._schemas[name]), part)
             self._parts[name] += 1
 
 

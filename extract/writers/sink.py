@@ -23,6 +23,7 @@ from typing import Protocol
 import pandas as pd
 
 from ..dataset import COLUMNS
+from ..errors import ExtractError
 from .common import Dtype, atomic_directory, atomic_path, cast, column_dtypes, typed
 
 #: A table's pieces are written as one batch once they hold this many rows: a Parquet row
@@ -69,6 +70,7 @@ class Sink:
         self._open = ExitStack()
 
     def __enter__(self) -> Sink:
+        ensure_folder(self.directory)
         self._guard(self._start)
         return self
 
@@ -162,6 +164,36 @@ class Sink:
             self._open.__exit__(exc_type, exc, tb)
         finally:
             self._temps.__exit__(exc_type, exc, tb)
+
+
+def ensure_folder(folder: str | Path) -> Path:
+    """Create ``folder`` and its missing parents, or say in one line what stands in the way.
+
+    Args:
+        folder: The folder to write into.
+
+    Returns:
+        ``folder``, as a Path.
+
+    Raises:
+        ExtractError: A file sits where the folder or one of its parents should be, or the
+            folder cannot be created (no permission, a read-only disk).
+
+    Example:
+        >>> import tempfile
+        >>> ensure_folder(Path(tempfile.mkdtemp()) / "review" / "pages").is_dir()
+        True
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = next((path for path in (folder, *folder.parents) if path.is_file()), folder)
+        raise ExtractError(f"{blocker}: is a file, not a folder; choose another path, or move the file") from None
+    except OSError as err:
+        raise ExtractError(f"{folder}: cannot be created ({err.strerror}); choose another path, "
+                           "or make its parent writable") from None
+    return folder
 
 
 class TableFile(Protocol):

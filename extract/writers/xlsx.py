@@ -7,6 +7,9 @@ formula-like text gets the same ``'`` prefix as in CSV. Every time in the file i
 :data:`PINNED_TIME`, so the same rows make the same bytes. Two things Excel cannot hold are
 changed: control characters (other than tab and newline) are removed, and text longer than a
 cell's 32,767 characters is cut there. An empty string reads back as null.
+
+A last sheet, ``columns``, documents every column of the contract tables in the workbook, from
+:mod:`extract.schema`: table, column, type, meaning and allowed values. Reading skips it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..schema import Table, tables
 from .common import Dtype, neutralise_formulas, plain_rows, typed
 from .sink import Sink as BaseSink
 
@@ -30,6 +34,9 @@ SUFFIX = ".xlsx"
 #: so that the same rows always make the same file (run.json records when a run happened).
 #: 1980 is the earliest time a zip entry can carry.
 PINNED_TIME = datetime(1980, 1, 1)
+#: The sheet that documents the columns, and its header.
+COLUMNS_SHEET = "columns"
+COLUMNS_HEADER = ("table", "column", "type", "meaning", "allowed values")
 _MAX_WIDTH = 60
 _MAX_CELL_CHARS = 32_767
 
@@ -68,6 +75,8 @@ class Sink(BaseSink):
         self._sheets: dict[str, _Sheet] = {}
 
     def _add_table(self, name: str, dtypes: dict[str, Dtype]) -> None:
+        if name == COLUMNS_SHEET:
+            raise ValueError(f"Table {name!r}: in XLSX that sheet documents the columns; give the table another name.")
         sheet = self._unused.pop(name, None) or self._workbook.create_sheet(title=name)
         self._sheets[name] = _Sheet(sheet, list(dtypes))
 
@@ -78,7 +87,16 @@ class Sink(BaseSink):
     def _finish(self) -> None:
         for sheet in self._sheets.values():
             sheet.close()
+        self._add_columns_sheet()
         _save(self._workbook, self._path)
+
+    def _add_columns_sheet(self) -> None:
+        """Add the last sheet: a row per column of the contract tables written, none without any."""
+        documented = [tables()[name] for name in self._sheets if name in tables()]
+        if documented:
+            sheet = _Sheet(self._workbook.create_sheet(title=COLUMNS_SHEET), list(COLUMNS_HEADER))
+            sheet.append(_columns_frame(documented))
+            sheet.close()
 
 
 class _Sheet:
@@ -131,6 +149,13 @@ class _Sheet:
         if font:
             cell.font = font
         return cell
+
+
+def _columns_frame(documented: list[Table]) -> pd.DataFrame:
+    """The rows of the ``columns`` sheet: each column of ``documented``, allowed values a line each."""
+    rows = [(table.name, column.name, column.type, column.meaning, column.values_text("\n") or None)
+            for table in documented for column in table.columns]
+    return pd.DataFrame(rows, columns=list(COLUMNS_HEADER), dtype="string")
 
 
 def _widths(headers: list[str], rows: list[list]) -> Iterator[int]:
@@ -209,7 +234,7 @@ def _remove_sheet_files(workbook) -> None:
 
 
 def read(directory: Path) -> dict[str, pd.DataFrame]:
-    """Read every sheet of ``directory/planx.xlsx`` as a table.
+    """Read every sheet of ``directory/planx.xlsx`` but ``columns`` as a table.
 
     Args:
         directory: A directory written by :class:`Sink`.
@@ -223,6 +248,8 @@ def read(directory: Path) -> dict[str, pd.DataFrame]:
     try:
         tables = {}
         for sheet in workbook.worksheets:
+            if sheet.title == COLUMNS_SHEET:
+                continue
             rows = sheet.iter_rows(values_only=True)
             header = list(next(rows, ()))
             # Read-only sheets drop a row's trailing empty cells; pad them back as nulls.

@@ -60,6 +60,18 @@ def compare(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     Returns:
         One row per indicator key, document, kind, year and value, with the columns of
         :data:`COLUMNS`; groups found in most documents first.
+
+    Example:
+        Suzhou's reported 2020 result against the province's target for 2020:
+
+        >>> import extract
+        >>> tables = extract.run(["corpus/jiangsu-quality-opinion-2016.txt", "corpus/suzhou-quality-plan-14fyp.txt"])
+        >>> lineup = extract.compare(tables)
+        >>> columns = ["doc_id", "kind", "year", "value", "attainment_ratio"]
+        >>> lineup[lineup.indicator_key == "制造业质量竞争力指数"][columns]
+                                 doc_id      kind  year  value  attainment_ratio
+        3  jiangsu-quality-opinion-2016    target  2020   88.0              <NA>
+        4     suzhou-quality-plan-14fyp  achieved  2020  92.51            1.0513
     """
     levels = _gazetteer_levels()
     documents = {doc["doc_id"]: _document(doc, levels) for doc in _records(tables["documents"])}
@@ -80,6 +92,21 @@ def render(frame: pd.DataFrame, shared_only: bool = True) -> str:
 
     Returns:
         The aligned table and a line saying what was left out.
+
+    Example:
+        >>> import extract
+        >>> from extract.comparison import compare, render
+        >>> tables = extract.run(["corpus/jiangsu-quality-opinion-2016.txt", "corpus/suzhou-quality-plan-14fyp.txt"])
+        >>> lineup = compare(tables)
+        >>> print(render(lineup[lineup.indicator_group == "制造业质量竞争力指数"]))
+        group           key                   region  document                kind      year  value  baseline
+            reference  escalation  attainment
+        ---...
+        制造业质量竞争…  制造业质量竞争力指数  江苏省  jiangsu-quality-opini…  target    2020  88
+                                              苏州市  suzhou-quality-plan-1…  achieved  2020  92.51
+            江苏省 88                1.05
+        <BLANKLINE>
+        2 rows in 1 groups
     """
     documents_per_group = frame.groupby("indicator_group")["doc_id"].nunique()
     shared = documents_per_group[documents_per_group > 1].index
