@@ -37,7 +37,7 @@ from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
-FIXTURES = ROOT.parent / "shared" / "fixtures"
+FIXTURES = ROOT / "tests" / "data" / "fixtures"
 KB = 1024
 MIB = 1024 * 1024
 
@@ -430,7 +430,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=None,
                         help="repetitions of the CLI and PDF runs (default 3; 1 with --quick)")
     parser.add_argument("--pdf", type=Path, action="append", default=None,
-                        help="a PDF to time (repeatable; default: every PDF in ../shared/fixtures)")
+                        help="a PDF to time (repeatable; default: every PDF in tests/data/fixtures)")
     parser.add_argument("--json", type=Path, default=None, help="also write the report here as JSON")
     args = parser.parse_args(argv)
     args.docs = args.docs or (6 if args.quick else 1000)

@@ -285,17 +285,20 @@ def _score_table(report, by: str) -> str:
 @cli.command()
 @click.argument("output_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", "report", type=click.Path(dir_okay=False, path_type=Path), default="review.html",
-              show_default=True, help="The HTML file to write; its folder is created when missing.")
+              show_default=True, help="The index page to write; the documents' pages go in NAME_files/ beside it. "
+                   "Its folder is created when missing.")
 @click.option("--format", "--input-format", "fmt", type=click.Choice(sorted(WRITERS)), default=None,
               help="The format OUTPUT_DIR was written in (default: the one its run.json records, else csv).")
 @click.option("--source-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="Find each input file here, by its file name, instead of at its recorded source_path.")
 def review(output_dir, report, fmt, source_dir):
-    """Write one self-contained HTML page showing every row of OUTPUT_DIR in its document.
+    """Write an index page and one HTML page per document showing every row of OUTPUT_DIR in its text.
 
-    Every extracted span is highlighted by table in its document's text, with its fields on
-    hover and click, and a side panel lists the rows with filters by table, kind, rule and
-    document; clicking a row jumps to its place in the text. The page needs no network.
+    The index (the -o file) lists the documents with their row counts and links to each
+    document's page in the folder beside it (review.html -> review_files/). On a page every
+    extracted span is highlighted by table in the document's text, with its fields on hover
+    and click, and a side panel lists the rows with filters by table, kind and rule; clicking
+    a row jumps to its place in the text. The pages need no network and open from disk.
 
     The tables do not hold the documents' full text, so each document is read again from
     the source_path in its documents table (relative to the current directory, or found

@@ -84,15 +84,18 @@ def _preference(family: str) -> tuple[bool, bool, bool, str]:
 
 @lru_cache(maxsize=None)
 def covers_cjk(path: str) -> bool:
-    """Whether the font file at ``path`` has a glyph for every character of :data:`CJK_SAMPLE`.
+    """Whether the font file at ``path`` has a glyph of its own for every character of :data:`CJK_SAMPLE`.
 
-    Only the file's first face is read, the one matplotlib draws with.
+    Only the file's first face is read, the one matplotlib draws with. A last-resort font
+    (matplotlib ships one) maps every character of a script to one placeholder box, so the
+    characters must map to as many distinct glyphs as there are distinct characters.
 
     Example:
         >>> import matplotlib
         >>> from pathlib import Path
-        >>> covers_cjk(str(Path(matplotlib.get_data_path()) / "fonts/ttf/DejaVuSans.ttf"))
-        False
+        >>> fonts = Path(matplotlib.get_data_path()) / "fonts/ttf"
+        >>> covers_cjk(str(fonts / "DejaVuSans.ttf")), covers_cjk(str(fonts / "LastResortHE-Regular.ttf"))
+        (False, False)
     """
     from matplotlib.ft2font import FT2Font
 
@@ -100,7 +103,8 @@ def covers_cjk(path: str) -> bool:
         font = FT2Font(path)
     except (OSError, RuntimeError, ValueError):
         return False
-    return all(font.get_char_index(ord(char)) for char in CJK_SAMPLE)
+    glyphs = {font.get_char_index(ord(char)) for char in set(CJK_SAMPLE)}
+    return 0 not in glyphs and len(glyphs) == len(set(CJK_SAMPLE))
 
 
 def use_cjk_font() -> str:
