@@ -37,6 +37,13 @@ def test_notebook_runs_without_errors(path: Path):
     require_module("ipykernel", "ipykernel")
     require_module("matplotlib", "matplotlib")
     nb = nbformat.read(path, as_version=4)
+    if any("plot_" in cell.source for cell in nb.cells):  # extract.review.plots draws Chinese labels
+        from extract.review import find_cjk_font
+
+        try:
+            find_cjk_font()
+        except ExtractError as err:
+            unavailable(str(err))
     # The notebooks find the corpus at ../corpus, as they do when Jupyter opens them.
     client = nbclient.NotebookClient(nb, timeout=_TIMEOUT, kernel_name="python3",
                                      resources={"metadata": {"path": str(path.parent)}})
