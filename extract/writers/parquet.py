@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .common import Dtype, arrow_schema, arrow_table
