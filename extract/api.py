@@ -1,8 +1,9 @@
-"""The library entry points the CLI and notebooks call.
+"""The library entry points the CLI and notebooks call: a thin facade over the pipeline.
 
-:func:`load_document` reads and structures one file; :func:`extract_document` runs every
-pass on it; :func:`run` does a whole batch and returns the contract's tables as DataFrames.
-A bad file becomes a row of the ``errors`` table, never the end of the batch.
+:func:`load_document` reads one file into a spaCy Doc with every span group and row;
+:func:`extract_document` gives its rows table by table; :func:`run` does a whole batch and
+returns the contract's tables as DataFrames. A bad file becomes a row of the ``errors``
+table, never the end of the batch.
 """
 
 from __future__ import annotations
@@ -15,46 +16,39 @@ from pathlib import Path
 from typing import Iterable
 
 import pandas as pd
+from spacy.tokens import Doc
 
-from . import rules
+from . import pipeline, rules
+from .consumer import tables_of
 from .dataset import COLUMNS, frame
 from .errors import ExtractError
-from .indicator_keys import key_targets
-from .ingest import SUPPORTED, read
-from .layout import assemble
-from .link import assign_ids, attach_measures, ground, require_measure
-from .model import Document
-from .passes import load_passes
-from .structure import build
+from .ingest import SUPPORTED
 
 
 @dataclass
 class Extraction:
     """One document and its rows, table by table."""
 
-    document: Document
+    document: Doc
     rows: dict[str, list[dict]] = field(default_factory=dict)
 
 
-def load_document(path: str | Path, doc_id: str | None = None) -> Document:
-    """Read ``path`` and find its structure (tables, headings, sections, sentences).
+def load_document(path: str | Path, doc_id: str | None = None) -> Doc:
+    """Read ``path`` and run the pipeline on it: a spaCy Doc with every span group and row.
 
     Example:
         >>> import extract
         >>> doc = extract.load_document("corpus/suzhou-quality-plan-14fyp.txt")
-        >>> doc.doc_id, doc.format
+        >>> doc._.doc_id, doc._.format
         ('suzhou-quality-plan-14fyp', 'txt')
-        >>> doc.tables[0].title
+        >>> doc.spans["tables"][0]._.title
         '苏州市“十四五”质量发展规划主要目标表'
     """
-    path = Path(path)
-    raw, sha256 = read(path)
-    doc = assemble(raw, doc_id or path.stem, source_path=str(path), sha256=sha256)
-    return build(doc)
+    return pipeline.read(path, doc_id)
 
 
 def extract_document(path: str | Path, doc_id: str | None = None) -> Extraction:
-    """Run every pass on one file; rows are linked, grounded and numbered.
+    """Run the pipeline on one file; rows are linked, grounded and numbered.
 
     Example:
         >>> from extract.api import extract_document
@@ -63,20 +57,7 @@ def extract_document(path: str | Path, doc_id: str | None = None) -> Extraction:
         ('制造业质量竞争力指数', 88.0, 2020)
     """
     doc = load_document(path, doc_id)
-    result = Extraction(doc, {name: [] for name in COLUMNS if name != "errors"})
-    for _name, table, fn in load_passes():
-        result.rows[table].extend(fn(doc))
-    key_targets(result.rows["targets"])
-    measures = result.rows["measures"]
-    assign_ids(doc.doc_id, "measures", measures)
-    for table in ("targets", "deadlines", "areas", "agencies"):
-        attach_measures(measures, result.rows[table])
-        rows = result.rows[table] = require_measure(table, result.rows[table])
-        ground(doc, rows)
-        assign_ids(doc.doc_id, table, rows)
-    for row in result.rows["documents"]:
-        row["doc_id"] = doc.doc_id
-    return result
+    return Extraction(doc, tables_of(doc))
 
 
 #: Why a file or folder met while searching a folder or a glob's matches is not read, in

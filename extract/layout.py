@@ -1,20 +1,27 @@
 """Lay ingested blocks out into one normalised text, recording offsets as it goes.
 
 Each paragraph becomes one line; each table row one line with cells separated by a tab.
-Normalisation happens here, block by block, before any offset is taken.
+Normalisation happens here, block by block, before any offset is taken. The result is a
+spaCy Doc (:mod:`extract.document`) with the ``paragraphs``, ``tables`` and ``cells`` the
+source marked up.
 """
 
 from __future__ import annotations
 
-from .model import Block, Cell, Document, Paragraph, RawDocument, Table
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from .document import PARAGRAPHS, new_doc, add_span
+from .model import Block, RawDocument
 from .normalise import normalise_inline, normalise_line
+from .structure.tables import Cell, TableGrid, write_tables
 
 
-def assemble(raw: RawDocument, doc_id: str, source_path: str = "", sha256: str = "") -> Document:
-    """Build a :class:`Document` (text, paragraphs, real tables) from ``raw``."""
+def assemble(raw: RawDocument, vocab: Vocab, doc_id: str, source_path: str = "", sha256: str = "") -> Doc:
+    """A Doc of ``raw``'s normalised text with its paragraphs and real tables."""
     parts: list[str] = []
-    paragraphs: list[Paragraph] = []
-    tables: list[Table] = []
+    paragraphs: list[tuple[int, int, Block]] = []
+    tables: list[TableGrid] = []
     offset = 0
 
     def emit(line: str) -> int:
@@ -34,21 +41,18 @@ def assemble(raw: RawDocument, doc_id: str, source_path: str = "", sha256: str =
         line = normalise_line(block.text) if raw.format == "txt" else normalise_inline(block.text)
         start = emit(line)
         if line.strip():
-            paragraphs.append(Paragraph(start, start + len(line), block.heading_level, block.bold_lead))
-    text = "".join(parts)
-    return Document(
-        doc_id=doc_id,
-        text=text,
-        format=raw.format,
-        source_path=source_path,
-        sha256=sha256,
-        properties=dict(raw.properties),
-        paragraphs=paragraphs,
-        tables=tables,
-    )
+            paragraphs.append((start, start + len(line), block))
+    doc = new_doc(vocab, "".join(parts), doc_id=doc_id, format=raw.format, source_path=source_path,
+                  sha256=sha256, properties=dict(raw.properties))
+    doc.spans[PARAGRAPHS] = []
+    for start, end, block in paragraphs:
+        add_span(doc, PARAGRAPHS, start, end, "paragraph", heading_level=block.heading_level,
+                 bold_lead=block.bold_lead)
+    write_tables(doc, tables)
+    return doc
 
 
-def _lay_table(block: Block, emit) -> Table | None:
+def _lay_table(block: Block, emit) -> TableGrid | None:
     rows = [list(r) for r in block.rows if any(c for c in r)]
     if not rows:
         return None
@@ -71,7 +75,7 @@ def _lay_table(block: Block, emit) -> Table | None:
                 cells.append(Cell(pos, pos + len(cell_text), r, c))
             pos += len(cell_text) + 1
         grid.append(cells)
-    return Table(start=start, end=end, header=grid[0], rows=grid[1:])
+    return TableGrid(start, end, grid)
 
 
 def _covering(grid: list[list[Cell]], cells: list[Cell], r: int, c: int) -> Cell:

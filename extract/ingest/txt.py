@@ -70,5 +70,9 @@ def read(path: Path, data: bytes) -> RawDocument:
     text = decode(path, data)
     if "\x00" in text:
         raise IngestError(path, "looks like a binary file, not text", "check the file's real format")
-    blocks = [Block("paragraph", line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    return RawDocument(blocks=blocks, format="txt")
+    return RawDocument(blocks=blocks_of(text), format="txt")
+
+
+def blocks_of(text: str) -> list[Block]:
+    """One paragraph block per line of ``text``, whatever its line ends."""
+    return [Block("paragraph", line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]

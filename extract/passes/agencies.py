@@ -3,9 +3,12 @@ and organisations that are the subject of a task sentence; names split on 、 an
 
 from __future__ import annotations
 
+from spacy.tokens import Doc
+
 from .. import rules
-from ..model import Document
-from ..passes import register_pass
+from ..document import (AGENCIES, BOXES, CELLS, MEASURES, SECTIONS, SENTENCES, TABLES, add_row, cell_text, in_box,
+                        in_table, span_at, table_grid)
+from ..factories import component
 from .context import in_review
 
 
@@ -47,8 +50,8 @@ def _rows(names, role: str, rule: str) -> list[dict]:
     return [{"agency": name, "role": role, "start": s, "end": e, "rule": rule} for name, s, e in names]
 
 
-@register_pass("agencies", "agencies")
-def find_agencies(doc: Document) -> list[dict]:
+@component("planx_agencies", reads=(SENTENCES, SECTIONS, BOXES, TABLES, CELLS, MEASURES), writes=(AGENCIES,))
+def find_agencies(doc: Doc) -> Doc:
     """Agency rows from tags, led-by phrases, task sentences and task-table columns."""
     tag, led_by, subject, _org, _sep = _patterns()
     text = doc.text
@@ -56,8 +59,8 @@ def find_agencies(doc: Document) -> list[dict]:
     for match in tag.finditer(text):
         names = split_names(match.group("names"), match.start("names"))
         rows.extend(_rows(names, role_of(match.group("label")), "agencies.tag"))
-    for sentence in doc.sentences:
-        if doc.in_table(sentence.start) or in_review(doc, sentence.start) or doc.in_box(sentence.start):
+    for sentence in doc.spans[SENTENCES]:
+        if in_table(doc, sentence.start) or in_review(doc, sentence.start) or in_box(doc, sentence.start):
             continue
         body = text[sentence.start : sentence.end]
         for match in led_by.finditer(body):
@@ -69,21 +72,26 @@ def find_agencies(doc: Document) -> list[dict]:
             rows.extend(_rows(split_names(match.group("names"), sentence.start + match.start("names")),
                               "responsible", "agencies.subject"))
     rows.extend(_table_agencies(doc))
-    return _dedupe(rows)
+    doc.spans[AGENCIES] = []
+    for row in _dedupe(rows):
+        if span_at(doc, MEASURES, row["start"]) is not None:  # an agency outside every task leads nothing
+            add_row(doc, AGENCIES, row["start"], row["end"], row, row["role"])
+    return doc
 
 
-def _table_agencies(doc: Document) -> list[dict]:
+def _table_agencies(doc: Doc) -> list[dict]:
     """Columns headed 牵头单位/责任单位/配合单位 in task tables."""
     rows = []
-    for table in doc.tables:
-        for col, head in enumerate(table.header):
-            role = role_of(doc.text[head.start : head.end])
+    for table in doc.spans[TABLES]:
+        header, *body = table_grid(doc, table)
+        for col, head in enumerate(header):
+            role = role_of(cell_text(head))
             if role is None:
                 continue
-            for cells in table.rows:
+            for cells in body:
                 cell = cells[col]
-                if not cell.merged:
-                    rows.extend(_rows(split_names(doc.text[cell.start : cell.end], cell.start), role, "agencies.table"))
+                if not cell._.merged:
+                    rows.extend(_rows(split_names(cell_text(cell), cell.start), role, "agencies.table"))
     return rows
 
 

@@ -8,11 +8,13 @@ review chapter or a 专栏 box (there places are reported, not tasked).
 
 from __future__ import annotations
 
+from spacy.tokens import Doc
+
 from .. import rules
-from ..model import Document
-from ..passes import register_pass
+from ..document import AREAS, BOXES, MEASURES, PLACES, SECTIONS, add_row, candidate, in_box, in_table, span_at
+from ..factories import component
 from .context import in_review
-from .places import Place, find_places
+from .places import Place
 
 
 def _after_list(text: str, places: list[Place], i: int) -> int:
@@ -28,10 +30,10 @@ def _after_list(text: str, places: list[Place], i: int) -> int:
     return end
 
 
-def is_responsible(doc: Document, places: list[Place], i: int) -> bool:
+def is_responsible(doc: Doc, places: list[Place], i: int) -> bool:
     """Place ``i`` is given a task by its sentence."""
     place = places[i]
-    if in_review(doc, place.start) or doc.in_box(place.start):
+    if in_review(doc, place.start) or in_box(doc, place.start):
         return False
     text = doc.text
     after = text[_after_list(text, places, i) : place.end + 60]
@@ -45,14 +47,15 @@ def is_responsible(doc: Document, places: list[Place], i: int) -> bool:
     return False
 
 
-@register_pass("areas", "areas")
-def find_areas(doc: Document) -> list[dict]:
-    """Every place mention, with ``responsible`` set where the sentence tasks it."""
-    places = find_places(doc.text, doc.metadata.get("region_code"))
-    places = [p for p in places if not doc.in_table(p.start)]
-    return [
-        {"area": p.text, "canonical": p.canonical, "level": p.level, "parent": p.parent,
-         "admin_code": p.admin_code or "", "responsible": is_responsible(doc, places, i),
-         "start": p.start, "end": p.end, "rule": p.rule}
-        for i, p in enumerate(places)
-    ]
+@component("planx_areas", reads=(PLACES, SECTIONS, BOXES, MEASURES), writes=(AREAS,))
+def find_areas(doc: Doc) -> Doc:
+    """Every place mention outside tables, with ``responsible`` set where the sentence tasks
+    it. Responsibility belongs to a task: a place outside every measure is only mentioned."""
+    places = [candidate(span, Place) for span in doc.spans[PLACES] if not in_table(doc, span.start)]
+    doc.spans[AREAS] = []
+    for i, p in enumerate(places):
+        add_row(doc, AREAS, p.start, p.end, {
+            "area": p.text, "canonical": p.canonical, "level": p.level, "parent": p.parent,
+            "admin_code": p.admin_code or "", "rule": p.rule,
+            "responsible": span_at(doc, MEASURES, p.start) is not None and is_responsible(doc, places, i)})
+    return doc

@@ -1,7 +1,7 @@
 """What the surroundings of an offset say: review or plan chapter, and the year in force.
 
 Shared by the targets and deadlines passes so both read a sentence's setting the same way:
-the kind of chapter it sits in (a review of results or a plan of tasks) and the time
+the role of the sections it sits in (a review of results or a plan of tasks) and the time
 expressions that scope it — its own, its paragraph's opening one, its section's opening one,
 and at last the plan period.
 """
@@ -9,44 +9,21 @@ and at last the plan period.
 from __future__ import annotations
 
 import regex
+from spacy.tokens import Doc, Span
 
-from .. import rules
-from ..model import Document, Paragraph
-from .timex import TimeExpression, find_time_expressions
-
-
-def time_expressions(doc: Document) -> list[TimeExpression]:
-    """Every time expression in the document, found once and kept on ``doc.metadata``."""
-    found = doc.metadata.get("time_expressions")
-    if found is None:
-        period = (doc.metadata.get("period_start"), doc.metadata.get("period_end"))
-        found = find_time_expressions(doc.text, reference_year=doc.metadata.get("year"),
-                                      period=period if all(period) else None)
-        doc.metadata["time_expressions"] = found
-    return found
+from ..document import HEADINGS, PARAGRAPHS, SECTIONS, TIME, cached, candidate, paragraph_at, spans_at, spans_within
+from ..structure.roles import roles_at
+from .timex import TimeExpression
 
 
-def titled(doc: Document, offset: int, words: tuple[str, ...]) -> bool:
-    """A heading above ``offset`` names one of ``words`` and is not itself a task heading."""
-    task = rules.pattern("structure", "task_heading")
-    for section in doc.sections:
-        if section.start <= offset < section.end:
-            title = section.heading.title(doc.text)
-            if any(w in title for w in words) and not task.match(title):
-                return True
-    return False
+def time_expressions(doc: Doc) -> list[TimeExpression]:
+    """The ``time`` candidates as :class:`TimeExpression`, in text order."""
+    return cached(doc, TIME, lambda: [candidate(span, TimeExpression) for span in doc.spans[TIME]])
 
 
-def in_review(doc: Document, offset: int) -> bool:
+def in_review(doc: Doc, offset: int) -> bool:
     """The offset sits in a section that reports results or the present situation."""
-    return titled(doc, offset, rules.lexicon("targets", "achieved_sections"))
-
-
-def paragraph_at(doc: Document, offset: int) -> Paragraph | None:
-    for para in doc.paragraphs:
-        if para.start <= offset < para.end:
-            return para
-    return None
+    return "review" in roles_at(doc, offset)
 
 
 def in_book_title(text: str, offset: int) -> bool:
@@ -54,15 +31,15 @@ def in_book_title(text: str, offset: int) -> bool:
     return text.rfind("《", 0, offset) > text.rfind("》", 0, offset)
 
 
-def _between(doc: Document, start: int, end: int) -> list[TimeExpression]:
+def _between(doc: Doc, start: int, end: int) -> list[TimeExpression]:
     return [t for t in time_expressions(doc)
             if start <= t.start and t.end <= end and not in_book_title(doc.text, t.start)]
 
 
-def _opening(doc: Document, para: Paragraph) -> TimeExpression | None:
+def _opening(doc: Doc, para: Span) -> TimeExpression | None:
     """A time expression in the paragraph's first clause (after any heading label) scopes it."""
     start = para.start
-    for head in doc.headings:
+    for head in spans_at(doc, HEADINGS, para.start):
         if head.start == para.start:
             start = head.end + 1
     comma = regex.compile(r"[，。；：]").search(doc.text, start, para.end)
@@ -71,7 +48,7 @@ def _opening(doc: Document, para: Paragraph) -> TimeExpression | None:
     return found[0] if found else None
 
 
-def scoped_year(doc: Document, offset: int, sentence_start: int, sentence_end: int,
+def scoped_year(doc: Doc, offset: int, sentence_start: int, sentence_end: int,
                 forward: bool) -> tuple[int | None, bool]:
     """The year in force at ``offset`` and whether a recurring expression governs it.
 
@@ -85,7 +62,7 @@ def scoped_year(doc: Document, offset: int, sentence_start: int, sentence_end: i
         candidates = [t for t in _between(doc, offset, sentence_end) if t.kind in ("by", "during")][:1]
     if not candidates:
         para = paragraph_at(doc, offset)
-        opening = _opening(doc, para) if para else None
+        opening = _opening(doc, para) if para is not None else None
         if opening is not None and opening.start < offset:
             candidates = [opening]
     if not candidates and forward:
@@ -98,16 +75,11 @@ def scoped_year(doc: Document, offset: int, sentence_start: int, sentence_end: i
     return found.end_year, False
 
 
-def _section_openings(doc: Document, offset: int) -> list[TimeExpression]:
+def _section_openings(doc: Doc, offset: int) -> list[TimeExpression]:
     """The by-deadline opening the first paragraph of an enclosing section (innermost first)."""
-    out = []
-    for section in sorted((s for s in doc.sections if s.start <= offset < s.end), key=lambda s: -s.start):
-        paras = [p for p in doc.paragraphs if section.start <= p.start < section.end]
-        for para in paras[:2]:
+    for section in reversed(spans_at(doc, SECTIONS, offset)):
+        for para in spans_within(doc, PARAGRAPHS, section.start, section.end)[:2]:
             opening = _opening(doc, para)
             if opening is not None and opening.kind == "by":
-                out.append(opening)
-                break
-        if out:
-            break
-    return out
+                return [opening]
+    return []

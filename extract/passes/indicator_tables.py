@@ -10,7 +10,9 @@ from __future__ import annotations
 import regex
 
 from .. import rules
-from ..model import Cell, Document, Table
+from spacy.tokens import Doc, Span
+
+from ..document import TABLES, table_grid
 from .quantity import parse_quantity
 from .timex import find_time_expressions
 
@@ -53,24 +55,25 @@ def _value(text: str, unit: str):
     return parse_quantity(text + unit) or parse_quantity(text)
 
 
-def table_targets(doc: Document) -> list[dict]:
+def table_targets(doc: Doc) -> list[dict]:
     """Target rows from every indicator table in ``doc``."""
     rows = []
-    for table in doc.tables:
+    for table in doc.spans[TABLES]:
         rows.extend(_table_rows(doc, table))
     return rows
 
 
-def _table_rows(doc: Document, table: Table) -> list[dict]:
+def _table_rows(doc: Doc, table: Span) -> list[dict]:
     text = doc.text
-    header = [text[c.start : c.end] for c in table.header]
+    grid = table_grid(doc, table)
+    header = [text[c.start : c.end] for c in grid[0]]
     indicator_col = _column(header, "indicator")
-    baseline_cols, target_cols = year_columns(header, (doc.metadata.get("period_start"), doc.metadata.get("period_end")))
+    baseline_cols, target_cols = year_columns(header, (doc._.period_start, doc._.period_end))
     if indicator_col is None or not target_cols:
         return []
     unit_col = _column(header, "unit")
     rows = []
-    for cells in table.rows:
+    for cells in grid[1:]:
         indicator = text[cells[indicator_col].start : cells[indicator_col].end].strip()
         unit = text[cells[unit_col].start : cells[unit_col].end].strip() if unit_col is not None else ""
         header_unit = _HEADER_UNIT.search(indicator)
@@ -86,7 +89,7 @@ def _table_rows(doc: Document, table: Table) -> list[dict]:
     return rows
 
 
-def _first_value(text: str, cells: list[Cell], columns: list, unit: str):
+def _first_value(text: str, cells: list[Span], columns: list, unit: str):
     for col, year in columns:
         q = _value(text[cells[col].start : cells[col].end], unit)
         if q is not None:
@@ -94,7 +97,7 @@ def _first_value(text: str, cells: list[Cell], columns: list, unit: str):
     return None, None
 
 
-def _row(text: str, cell: Cell, indicator: str, q, unit: str, year, baseline) -> dict:
+def _row(text: str, cell: Span, indicator: str, q, unit: str, year, baseline) -> dict:
     return {
         "kind": "target", "indicator": indicator, "indicator_key": "", "value": q.value, "value_max": q.value_max,
         "unit": q.unit or unit, "comparator": q.comparator, "target_year": year,

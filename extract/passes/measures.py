@@ -7,26 +7,29 @@ lead sentence is one. Chapters of context (指导思想, 发展成效, 主要目
 
 from __future__ import annotations
 
+from spacy.tokens import Doc, Span
+
 from .. import rules
-from ..model import Document, Paragraph, Section
-from ..passes import register_pass
-from .context import titled
+from ..document import BOXES, HEADINGS, MEASURES, PARAGRAPHS, SECTIONS, add_row, heading_of, in_box, path_text, spans_within
+from ..factories import component
+from ..structure.roles import roles_at
 
 
-def is_task_section(doc: Document, section: Section) -> bool:
-    """False when the section or one of its ancestors is a context chapter, or it is a 专栏."""
-    words = rules.lexicon("measures", "context_sections")
-    return not titled(doc, section.start, words) and not doc.in_box(section.start)
+def is_task_section(doc: Doc, section: Span) -> bool:
+    """False when the section or one of its ancestors has a role that holds no tasks
+    (rules/measures.yaml ``no_measures_in``), or it is a 专栏."""
+    roles = set(rules.lexicon("measures", "no_measures_in"))
+    return not roles & roles_at(doc, section.start) and not in_box(doc, section.start)
 
 
-def lead_sentence(doc: Document, para: Paragraph) -> tuple[int, int, str] | None:
+def lead_sentence(doc: Doc, para: Span) -> tuple[int, int, str] | None:
     """``(start, end, title)`` of the paragraph's lead sentence, or ``None``."""
     config = rules.load("measures")["lead_sentence"]
     text = doc.text[para.start : para.end]
     prefix = rules.pattern("measures", "lead_sentence", "prefix").match(text)
     offset = prefix.end() if prefix else 0
     stop = text.find("。", offset)
-    if stop < 0 or stop == len(text) - 1 and not para.bold_lead:
+    if stop < 0 or stop == len(text) - 1 and not para._.bold_lead:
         return None
     title = text[offset:stop]
     forbidden = rules.pattern("measures", "lead_sentence", "forbidden")
@@ -47,39 +50,39 @@ def policy_tool(title: str, text: str) -> str:
     return best if top >= config["min_score"] and top > second else ""
 
 
-def _leaf_sections(doc: Document) -> list[Section]:
-    leaves = []
-    for i, section in enumerate(doc.sections):
-        following = doc.sections[i + 1] if i + 1 < len(doc.sections) else None
-        has_child = following is not None and following.start < section.end and following.heading.level > section.heading.level
-        if not has_child:
-            leaves.append(section)
-    return leaves
+def _leaf_sections(doc: Doc) -> list[Span]:
+    """Sections with no section under them."""
+    sections = list(doc.spans[SECTIONS])
+    return [section for section, following in zip(sections, sections[1:] + [None])
+            if following is None or following.start >= section.end]
 
 
-@register_pass("measures", "measures")
-def find_measures(doc: Document) -> list[dict]:
+@component("planx_measures", reads=(SECTIONS, HEADINGS, PARAGRAPHS, BOXES), writes=(MEASURES,))
+def find_measures(doc: Doc) -> Doc:
     """One row per lowest-level task."""
-    heading_starts = {h.start for h in doc.headings}
+    heading_starts = {h.start for h in doc.spans[HEADINGS]}
     rows = []
     for section in _leaf_sections(doc):
         if not is_task_section(doc, section):
             continue
-        parent_path = " > ".join(section.path[:-1])
-        body = [p for p in doc.paragraphs if section.start <= p.start < section.end
-                and p.start not in heading_starts and not doc.in_box(p.start)]
+        parent_path = " > ".join(section._.path[:-1])
+        body = [p for p in spans_within(doc, PARAGRAPHS, section.start, section.end)
+                if p.start not in heading_starts and not in_box(doc, p.start)]
         leads = [(p, lead_sentence(doc, p)) for p in body]
         leads = [(p, lead) for p, lead in leads if lead]
         if leads:
             for para, (_start, _end, title) in leads:
                 text = doc.text[para.start : para.end]
-                rows.append(_row(section.path_text, title, text, para.start, para.end, "lead_sentence"))
+                rows.append(_row(path_text(section), title, text, para.start, para.end, "lead_sentence"))
         else:
-            head = section.heading
-            title = doc.text[head.title_start : head.end]
+            head = heading_of(doc, section)
+            title = doc.text[head._.title_start : head.end]
             text = doc.text[head.start : section.end].strip()
-            rows.append(_row(parent_path, title, text, head.start, section.end, f"heading_{head.style}"))
-    return rows
+            rows.append(_row(parent_path, title, text, head.start, section.end, f"heading_{head._.style}"))
+    doc.spans[MEASURES] = []
+    for row in rows:
+        add_row(doc, MEASURES, row["start"], row["end"], row, "measure")
+    return doc
 
 
 def _row(section: str, title: str, text: str, start: int, end: int, rule: str) -> dict:

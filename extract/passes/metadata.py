@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import regex
 
+from spacy.tokens import Doc
+
 from .. import rules
-from ..model import Document
-from ..passes import register_pass
+from ..document import DOCUMENT_FACTS
+from ..factories import component
 from .quantity import parse_number
 from .places import region_of
 from .timex import five_year_period
@@ -21,11 +23,11 @@ def _config() -> dict:
     return rules.load("metadata")
 
 
-def _lines(doc: Document) -> list[str]:
+def _lines(doc: Doc) -> list[str]:
     return [ln.strip() for ln in doc.text.split("\n") if ln.strip()]
 
 
-def find_title(doc: Document, lines: list[str]) -> str:
+def find_title(doc: Doc, lines: list[str]) -> str:
     """The first short line that names a kind of document, else a 现就…提出…意见 phrase."""
     config = _config()
     kinds = rules.pattern("metadata", "title_kind")
@@ -37,10 +39,10 @@ def find_title(doc: Document, lines: list[str]) -> str:
     issuer = find_issuer(doc, lines)
     if match:
         return f"{issuer}关于{match.group('topic')}的{match.group('kind')}"
-    return str(doc.properties.get("title") or "").strip()
+    return str((doc._.properties or {}).get("title") or "").strip()
 
 
-def find_issuer(doc: Document, lines: list[str]) -> str:
+def find_issuer(doc: Doc, lines: list[str]) -> str:
     """The organisation signing the document (a line of its own above the date at the end)."""
     org = rules.pattern("metadata", "issuer")
     tail = lines[-6:]
@@ -76,7 +78,7 @@ def find_issue_date(lines: list[str]) -> str:
     return ""
 
 
-def find_period(doc: Document, title: str, issue_date: str) -> tuple[int | None, int | None]:
+def find_period(doc: Doc, title: str, issue_date: str) -> tuple[int | None, int | None]:
     """The plan period: years in the title, a five-year plan named in the title, else the
     five-year plan named in the text that contains the issue year."""
     years = regex.search(r"(?P<a>(?:19|20)[0-9]{2})\s*[-—–～至到]\s*(?P<b>(?:19|20)[0-9]{2})年", title)
@@ -94,27 +96,34 @@ def find_period(doc: Document, title: str, issue_date: str) -> tuple[int | None,
     return None, None
 
 
-def find_doc_number(doc: Document) -> str:
+def find_doc_number(doc: Doc) -> str:
     match = rules.pattern("metadata", "doc_number").search(doc.text[:2000])
     return match.group(0) if match else ""
 
 
-@register_pass("metadata", "documents")
-def describe(doc: Document) -> list[dict]:
-    """The ``documents`` row for ``doc``; also stores period and region on ``doc.metadata``."""
+@component("planx_metadata", assigns=tuple(f"doc._.{name}" for name in DOCUMENT_FACTS))
+def describe(doc: Doc) -> Doc:
+    """Set the document's facts: title, issuer, issue date, 文号, plan period, region and the
+    year it reports on (its issue year, else the period's first)."""
     lines = _lines(doc)
     title = find_title(doc, lines)
     issuer = find_issuer(doc, lines)
     issue_date = find_issue_date(lines)
     start, end = find_period(doc, title, issue_date)
-    region = region_of(issuer or title) or region_of(title) or (None, None)
-    doc.metadata.update(
-        title=title, issuer=issuer, issue_date=issue_date, period_start=start, period_end=end,
-        region=region[0], region_code=region[1],
-        year=int(issue_date[:4]) if issue_date else start,
-    )
-    return [{
-        "title": title, "issuer": issuer, "issue_date": issue_date, "period_start": start, "period_end": end,
-        "region": region[0], "region_code": region[1], "source_path": doc.source_path, "format": doc.format,
-        "sha256": doc.sha256, "chars": len(doc.text), "doc_number": find_doc_number(doc),
-    }]
+    region, region_code = region_of(issuer or title) or region_of(title) or (None, None)
+    facts = dict(title=title, issuer=issuer, issue_date=issue_date, doc_number=find_doc_number(doc),
+                 period_start=start, period_end=end, region=region, region_code=region_code,
+                 report_year=int(issue_date[:4]) if issue_date else start)
+    for name, value in facts.items():
+        setattr(doc._, name, value)
+    return doc
+
+
+def documents_row(doc: Doc) -> dict:
+    """The ``documents`` row: the document's facts and the file's."""
+    return {
+        "doc_id": doc._.doc_id, "title": doc._.title, "issuer": doc._.issuer, "issue_date": doc._.issue_date,
+        "period_start": doc._.period_start, "period_end": doc._.period_end, "region": doc._.region,
+        "region_code": doc._.region_code, "source_path": doc._.source_path, "format": doc._.format,
+        "sha256": doc._.sha256, "chars": len(doc.text), "doc_number": doc._.doc_number,
+    }

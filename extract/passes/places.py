@@ -29,8 +29,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
+from spacy.tokens import Doc
 
 from .. import rules
+from ..document import PLACES, add_candidate
+from ..factories import component
 
 _LEVEL_RANK = {"province": 3, "city": 2, "county-city": 1, "county": 1, "district": 1, "zone": 0}
 
@@ -377,3 +380,12 @@ def region_of(text: str) -> tuple[str, str] | None:
         else:
             break
     return (region.canonical, region.admin_code) if region else None
+
+
+@component("planx_places", requires=("doc._.region_code",), writes=(PLACES,))
+def place_candidates(doc: Doc) -> Doc:
+    """Every place named in the text, resolved against the document's region."""
+    doc.spans[PLACES] = []
+    for place in find_places(doc.text, doc._.region_code):
+        add_candidate(doc, PLACES, 0, place, place.level, kb_id=place.admin_code or "")
+    return doc

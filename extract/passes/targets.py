@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import regex
 
+from spacy.tokens import Doc, Span
+
 from .. import rules
-from ..model import Document, Span
-from ..passes import register_pass
+from ..document import BOXES, SENTENCES, TABLES, TARGETS, TIME, add_row, in_box, in_table
+from ..factories import component
 from .context import in_review, scoped_year
 from .indicators import clause_bounds, has_predicate, read_clause, split_branches
 from .indicator_tables import table_targets
@@ -26,7 +28,7 @@ def _config() -> dict:
     return rules.load("targets")
 
 
-def kind_of(doc: Document, sentence: str, offset: int) -> str:
+def kind_of(doc: Doc, sentence: str, offset: int) -> str:
     """``achieved`` for results (review chapter, 同比-type cues), else ``target``."""
     if rules.pattern("targets", "achieved_cues").search(sentence):
         return "achieved"
@@ -65,19 +67,23 @@ def _groups(sentence: str, quantities: list[Quantity]) -> list[list[Quantity]]:
     return groups
 
 
-@register_pass("targets", "targets")
-def find_targets(doc: Document) -> list[dict]:
+@component("planx_targets", requires=("doc._.period_start", "doc._.period_end"),
+           reads=(SENTENCES, TABLES, BOXES, TIME), writes=(TARGETS,))
+def find_targets(doc: Doc) -> Doc:
     """Target rows from prose sentences and indicator tables."""
     rows = []
-    for sentence in doc.sentences:
-        if doc.in_table(sentence.start) or doc.in_box(sentence.start):
+    for sentence in doc.spans[SENTENCES]:
+        if in_table(doc, sentence.start) or in_box(doc, sentence.start):
             continue
         rows.extend(_sentence_targets(doc, sentence))
     rows.extend(table_targets(doc))
-    return rows
+    doc.spans[TARGETS] = []
+    for row in rows:
+        add_row(doc, TARGETS, row["start"], row["end"], row, row["kind"])
+    return doc
 
 
-def _sentence_targets(doc: Document, span: Span) -> list[dict]:
+def _sentence_targets(doc: Doc, span: Span) -> list[dict]:
     sentence = doc.text[span.start : span.end]
     quantities = find_quantities(sentence)
     rows = []
@@ -105,11 +111,11 @@ def _sentence_targets(doc: Document, span: Span) -> list[dict]:
     return rows
 
 
-def _row(doc: Document, span: Span, q: Quantity, last: Quantity, indicator: str, kind: str, rule: str) -> dict:
+def _row(doc: Doc, span: Span, q: Quantity, last: Quantity, indicator: str, kind: str, rule: str) -> dict:
     start = span.start + q.start
     year, recurring = scoped_year(doc, start, span.start, span.end, forward=kind == "target")
     if year is None and kind == "target" and not recurring:
-        year = doc.metadata.get("period_end")
+        year = doc._.period_end
     comparator = q.comparator
     if comparator == "=" and last.comparator != "=" and q is not last:
         comparator = last.comparator  # 分别稳定在85和80以上: 以上 governs both

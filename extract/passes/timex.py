@@ -21,8 +21,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
+from spacy.tokens import Doc
+
 from .. import rules
+from ..document import TIME, add_candidate
 from ..errors import RuleFileError
+from ..factories import component
 from .quantity import longest_first, parse_number, rule_templates
 
 _RULES = "time"
@@ -251,3 +255,14 @@ _YEARS: dict[str, Callable[..., Years]] = {
     "plan": _years_of_plan, "ahead": _years_ahead, "back": _years_back,
     "reference": _years_of_reference, "fixed": _years_fixed, "none": _no_years,
 }
+
+
+@component("planx_time", requires=("doc._.report_year", "doc._.period_start", "doc._.period_end"), writes=(TIME,))
+def time_candidates(doc: Doc) -> Doc:
+    """Every time expression, as a ``time`` candidate read against the document's clock."""
+    period = (doc._.period_start, doc._.period_end)
+    doc.spans[TIME] = []
+    for found in find_time_expressions(doc.text, reference_year=doc._.report_year,
+                                       period=period if all(period) else None):
+        add_candidate(doc, TIME, 0, found, found.kind)
+    return doc

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from spacy.tokens import Doc
+
 from .. import rules
-from ..model import Box, Document
+from ..document import BOXES, HEADINGS, PARAGRAPHS, add_span
+from ..factories import component
 
 
-def find_boxes(doc: Document) -> None:
-    """Fill ``doc.boxes``."""
+@component("planx_boxes", reads=(PARAGRAPHS, HEADINGS), writes=(BOXES,))
+def find_boxes(doc: Doc) -> Doc:
+    """Each 专栏 paragraph opens a box that runs to the next heading."""
     start_pattern = rules.pattern("structure", "box_start")
-    heading_starts = sorted(h.start for h in doc.headings)
-    for para in doc.paragraphs:
-        line = doc.text[para.start : para.end]
-        match = start_pattern.match(line)
+    heading_starts = sorted(h.start for h in doc.spans[HEADINGS])
+    doc.spans[BOXES] = []
+    for para in doc.spans[PARAGRAPHS]:
+        match = start_pattern.match(para.text)
         if not match:
             continue
         end = next((s for s in heading_starts if s > para.start), len(doc.text))
-        doc.boxes.append(Box(para.start, end, line[match.end() :].strip()))
+        add_span(doc, BOXES, para.start, end, "box", title=para.text[match.end() :].strip())
+    return doc

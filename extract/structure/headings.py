@@ -5,22 +5,31 @@ style met is level 1, a new style met under it is level 2, and meeting a style a
 the stack closes everything below it. A numbered line whose first sentence is short is a
 heading with its title up to that sentence end (``1.实施质量提升工程。积极推进…`` gives the
 title ``实施质量提升工程``); the body may continue on the same line.
+
+Headings are spans of the ``headings`` group (label ``heading``) with ``._.level``,
+``._.number`` (the label), ``._.title_start`` and ``._.style``; sections are made from them
+by :mod:`extract.structure.roles`.
 """
 
 from __future__ import annotations
 
+from spacy.tokens import Doc
+
 from .. import rules
-from ..model import Document, Heading, Section
+from ..document import HEADINGS, PARAGRAPHS, add_span
+from ..factories import component
 
 
-def find_headings(doc: Document) -> None:
-    """Fill ``doc.headings`` and ``doc.sections`` from the paragraphs."""
+@component("planx_headings", reads=(PARAGRAPHS,), writes=(HEADINGS,))
+def find_headings(doc: Doc) -> Doc:
+    """The numbered headings among the paragraphs, with their levels."""
     styles = rules.load_patterns("structure", "headings")
     config = rules.load("structure")
     title_end = rules.pattern("structure", "heading_title_end")
     title_max = int(config["heading_title_max"])
     stack: list[str] = []
-    for para in doc.paragraphs:
+    doc.spans[HEADINGS] = []
+    for para in doc.spans[PARAGRAPHS]:
         line = doc.text[para.start : para.end]
         for style in styles:
             match = style.pattern.match(line)
@@ -36,9 +45,9 @@ def find_headings(doc: Document) -> None:
             del stack[stack.index(style.id) + 1 :]
         else:
             stack.append(style.id)
-        number = match.group(0).strip()
-        doc.headings.append(Heading(para.start, title_stop, len(stack), number, title_start, style.id))
-    doc.sections[:] = _sections(doc)
+        add_span(doc, HEADINGS, para.start, title_stop, "heading", level=len(stack), number=match.group(0).strip(),
+                 title_start=title_start, style=style.id)
+    return doc
 
 
 def _title_end(text: str, start: int, stop: int, title_end, title_max: int) -> int | None:
@@ -56,21 +65,3 @@ def _title_end(text: str, start: int, stop: int, title_end, title_max: int) -> i
 def _first_clause(text: str, start: int, stop: int, title_max: int) -> int | None:
     comma = text.find("，", start, stop)
     return comma if 0 < comma - start <= title_max else None
-
-
-def _sections(doc: Document) -> list[Section]:
-    """One section per heading, running to the next heading at the same or a higher level."""
-    sections = []
-    path: list[str] = []
-    heads = doc.headings
-    for i, head in enumerate(heads):
-        del path[head.level - 1 :]
-        path.extend([""] * (head.level - 1 - len(path)))
-        path.append(doc.text[head.start : head.end])
-        end = len(doc.text)
-        for later in heads[i + 1 :]:
-            if later.level <= head.level:
-                end = later.start
-                break
-        sections.append(Section(head.start, end, head, tuple(p for p in path if p)))
-    return sections

@@ -5,34 +5,41 @@ Quotation marks are respected: a 。 inside “…” or 《…》 does not end 
 
 from __future__ import annotations
 
+from spacy.tokens import Doc
+
 from .. import rules
-from ..model import Document, Span
+from ..document import CELLS, PARAGRAPHS, SENTENCES, TABLES, add_span, table_grid
+from ..factories import component
 
 _OPEN = "“《（("
 _CLOSE = "”》）)"
 
 
-def split_sentences(doc: Document) -> None:
-    """Fill ``doc.sentences`` in text order."""
+@component("planx_sentences", reads=(PARAGRAPHS, TABLES, CELLS), writes=(SENTENCES,))
+def split_sentences(doc: Doc) -> Doc:
+    """Sentences in text order: paragraphs split at sentence ends, a table's rows and title."""
     end_mark = rules.pattern("structure", "sentence_end")
     # The rule asked once per distinct character, not once per character: every call through
     # a rule costs microseconds for its time limit, and this loop made one per character.
     end_chars = {ch for ch in set(doc.text) if end_mark.match(ch)}
-    spans: list[Span] = []
-    for para in doc.paragraphs:
+    spans: list[tuple[int, int]] = []
+    for para in doc.spans[PARAGRAPHS]:
         spans.extend(_split(doc.text, para.start, para.end, end_chars))
-    for table in doc.tables:
-        for row in [table.header, *table.rows]:
-            own = [c for c in row if not c.merged and c.end > c.start]
+    for table in doc.spans[TABLES]:
+        for row in table_grid(doc, table):
+            own = [c for c in row if not c._.merged and c.end > c.start]
             if own:
-                spans.append(Span(min(c.start for c in own), max(c.end for c in own)))
-        if table.title_span:
-            spans.append(table.title_span)
-    spans.sort(key=lambda s: (s.start, s.end))
-    doc.sentences[:] = _drop_nested(spans)
+                spans.append((min(c.start for c in own), max(c.end for c in own)))
+        if table._.title_start is not None:
+            spans.append((table._.title_start, table._.title_start + len(table._.title)))
+    spans.sort()
+    doc.spans[SENTENCES] = []
+    for start, end in _drop_nested(spans):
+        add_span(doc, SENTENCES, start, end, "sentence")
+    return doc
 
 
-def _split(text: str, start: int, end: int, end_chars: set[str]) -> list[Span]:
+def _split(text: str, start: int, end: int, end_chars: set[str]) -> list[tuple[int, int]]:
     out, depth, begin = [], 0, start
     for i in range(start, end):
         ch = text[i]
@@ -41,17 +48,17 @@ def _split(text: str, start: int, end: int, end_chars: set[str]) -> list[Span]:
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
         elif depth == 0 and ch in end_chars:
-            out.append(Span(begin, i + 1))
+            out.append((begin, i + 1))
             begin = i + 1
     if begin < end and text[begin:end].strip():
-        out.append(Span(begin, end))
+        out.append((begin, end))
     return out
 
 
-def _drop_nested(spans: list[Span]) -> list[Span]:
-    kept: list[Span] = []
+def _drop_nested(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    kept: list[tuple[int, int]] = []
     for span in spans:
-        if kept and span.start < kept[-1].end:
+        if kept and span[0] < kept[-1][1]:
             continue
         kept.append(span)
     return kept
