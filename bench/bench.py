@@ -107,23 +107,26 @@ class StageClock:
 
 @contextmanager
 def instrumented(clock: StageClock):
-    """Clock the steps :func:`extract.api.extract_document` calls, by name, in place.
+    """Clock the steps :func:`extract.api.extract_document` takes, by name, in place.
 
-    The steps are wrapped where ``extract.api`` looks them up, so what is timed is the real
-    code path rather than a copy of it: ingest (``read``), layout (``assemble``: blocks to
-    one normalised text), structure (``build``: headings, sections, sentences, tables), each
-    pass, indicator keys (``key_targets``) and linking (measure ids, sections, sentences,
-    row ids). :func:`run_round` puts the rest of ``extract_document``'s time under "other".
+    The steps are wrapped where the pipeline looks them up, so what is timed is the real
+    code path rather than a copy of it: ingest (``ingest``), layout (``assemble``: blocks to
+    one normalised text and its Doc), each pipeline component in its order, and the consumer
+    (``tables_of``: rows, ids, measures, sections, sentences, indicator keys).
+    :func:`run_round` puts the rest of ``extract_document``'s time under "other".
     """
-    from extract import api
+    from types import SimpleNamespace
 
-    steps = {"read": "ingest", "assemble": "layout", "build": "structure", "key_targets": "indicator keys",
-             "assign_ids": "link", "attach_measures": "link", "require_measure": "link", "ground": "link"}
-    passes = [(name, table, clock.wrap(f"pass {name}", fn)) for name, table, fn in api.load_passes()]
+    from extract import api, pipeline
+
+    nlp = pipeline.shared()
+    timed = SimpleNamespace(vocab=nlp.vocab, make_doc=nlp.make_doc,
+                            pipeline=[(name, clock.wrap(f"component {name}", proc)) for name, proc in nlp.pipeline])
     with ExitStack() as stack:
-        for attribute, stage in steps.items():
-            stack.enter_context(mock.patch.object(api, attribute, clock.wrap(stage, getattr(api, attribute))))
-        stack.enter_context(mock.patch.object(api, "load_passes", lambda: passes))
+        for module, attribute, stage in [(pipeline, "ingest", "ingest"), (pipeline, "assemble", "layout"),
+                                         (api, "tables_of", "consumer")]:
+            stack.enter_context(mock.patch.object(module, attribute, clock.wrap(stage, getattr(module, attribute))))
+        stack.enter_context(mock.patch.object(pipeline, "shared", lambda: timed))
         yield
 
 
@@ -221,15 +224,10 @@ def summarise_stages(rounds: list[dict]) -> dict:
 
 def _in_pipeline_order(stages: dict) -> dict:
     """Stages in the order a document goes through them."""
-    first = ["ingest", "layout", "structure"]
-    passes = sorted((s for s in stages if s.startswith("pass ")), key=_pass_position)
-    return {s: stages[s] for s in [*first, *passes, "indicator keys", "link", "other", "write"] if s in stages}
+    from extract.pipeline import component_names
 
-
-def _pass_position(stage: str) -> int:
-    from extract.passes import PIPELINE
-
-    return PIPELINE.index(stage.removeprefix("pass "))
+    components = [f"component {name}" for name in component_names()]
+    return {s: stages[s] for s in ["ingest", "layout", *components, "consumer", "other", "write"] if s in stages}
 
 
 # --- PDF ---------------------------------------------------------------------------------
@@ -354,6 +352,24 @@ def _throughput(runs: list[dict], docs: int, size: int) -> dict:
             "cores_used": statistics.median(r["cpu_seconds"] / r["seconds"] for r in runs)}
 
 
+# --- start-up ----------------------------------------------------------------------------
+
+def measure_imports(repeat: int) -> dict:
+    """Seconds a fresh interpreter takes to import spaCy, and to load planx's pipeline, over
+    an empty interpreter's start (the floor), medians of ``repeat`` runs each.
+
+    What a one-file ``planx extract`` pays before it reads anything.
+    """
+    def median_seconds(code: str) -> float:
+        return statistics.median(_seconds(lambda: subprocess.run([sys.executable, "-c", code], check=True))
+                                 for _ in range(repeat))
+
+    floor = median_seconds("pass")
+    spacy = median_seconds("import spacy") - floor
+    pipeline = median_seconds("from extract import pipeline; pipeline.load()") - floor
+    return {"python_s": floor, "spacy_import_s": spacy, "planx_load_s": pipeline}
+
+
 # --- the report --------------------------------------------------------------------------
 
 def figures(report: dict) -> dict:
@@ -411,6 +427,9 @@ def render(report: dict) -> str:
     lines += [f"peak RSS, --jobs 1: {mem['peak_rss_small_mib']:.0f} MiB at {mem['docs_small']} docs, "
               f"{mem['peak_rss_full_mib']:.0f} MiB at {mem['docs_full']} docs "
               f"({mem['memory_growth']:.2f}×, {mem['growth_kib_per_doc']:+.1f} KiB per extra doc)"]
+    i = report["imports"]
+    lines += [f"start-up over a bare interpreter ({i['python_s']:.2f} s): import spacy {i['spacy_import_s']:.2f} s, "
+              f"planx pipeline loaded {i['planx_load_s']:.2f} s"]
     d = report["pdf"]
     lines += [f"pdf ingest: {d['pages']} pages in {d['files']} files, planx {d['pages_s']:.1f} pages/s, "
               f"pdfplumber {d['pdfplumber_pages_s']:.1f} pages/s ({d['vs_pdfplumber']:.2f}×)", "",
@@ -453,6 +472,7 @@ def benchmark(args: argparse.Namespace, scratch: Path) -> dict:
     report["corpus"] = {"docs": args.docs, "kib": size / KB}
     report.update(summarise_stages(rounds))
     report["pdf"] = measure_pdf(args.pdf, args.repeat)
+    report["imports"] = measure_imports(args.repeat)
     report["cli"] = measure_cli(scratch / "docs", tenth, args.docs, size, scratch, args.repeat)
     report["machine"]["load_after"] = round(os.getloadavg()[0], 2)
     report["goals"] = judge(report)

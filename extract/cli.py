@@ -12,6 +12,7 @@ import click
 from . import __version__, rules
 from .api import find_inputs, load_document
 from .batch import build_dataset, plan
+from .document import text_of
 from .errors import ExtractError
 from .log import show_on_stderr
 from .writers import WRITERS
@@ -162,32 +163,36 @@ class Progress:
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def inspect(file):
-    """Show what planx read from FILE: metadata, heading tree, tables and boxes.
+    """Show what planx read from FILE: its facts, the heading tree with each section's roles,
+    tables, boxes, and how many spans each span group holds (candidates and rows).
 
     \b
     Example:
         planx inspect corpus/suzhou-quality-plan-14fyp.txt
     """
-    from .passes.metadata import describe
+    from .document import BOXES, DOCUMENT_FACTS, HEADINGS, SECTIONS, TABLES, table_grid
 
     try:
         doc = load_document(file)
     except ExtractError as err:
         raise click.ClickException(str(err)) from None
-    meta = describe(doc)[0]
-    for key in ("title", "issuer", "issue_date", "doc_number", "period_start", "period_end", "region", "region_code"):
-        click.echo(f"{key:>12}: {meta.get(key) or ''}")
-    click.echo(f"{'format':>12}: {doc.format}, {len(doc.text)} chars, {len(doc.paragraphs)} paragraphs, "
-               f"{len(doc.sentences)} sentences")
+    for key in DOCUMENT_FACTS:
+        value = getattr(doc._, key)
+        click.echo(f"{key:>12}: {'' if value is None else value}")
+    click.echo(f"{'format':>12}: {doc._.format}, {len(text_of(doc))} chars")
+    click.echo(f"{'span groups':>12}: " + ", ".join(f"{name} {len(spans)}" for name, spans in doc.spans.items()))
     click.echo("\nheadings:")
-    for head in doc.headings:
-        click.echo(f"{'  ' * head.level}{doc.text[head.start:head.end]}  [{head.start}:{head.end}]")
-    for n, table in enumerate(doc.tables, 1):
-        click.echo(f"\ntable {n}: {table.title or '(untitled)'} — {len(table.rows)} rows × {len(table.header)} columns")
-        for row in [table.header, *table.rows]:
-            click.echo("  " + " | ".join(doc.text[c.start:c.end] for c in row))
-    for box in doc.boxes:
-        click.echo(f"\n专栏: {box.title}  [{box.start}:{box.end}]")
+    roles = {section.start: section._.role for section in doc.spans[SECTIONS]}
+    for head in doc.spans[HEADINGS]:
+        role = f"  ({', '.join(roles[head.start])})" if roles.get(head.start) else ""
+        click.echo(f"{'  ' * head._.level}{head.text}  [{head.start}:{head.end}]{role}")
+    for n, table in enumerate(doc.spans[TABLES], 1):
+        grid = table_grid(doc, table)
+        click.echo(f"\ntable {n}: {table._.title or '(untitled)'} — {len(grid) - 1} rows × {len(grid[0])} columns")
+        for row in grid:
+            click.echo("  " + " | ".join(cell.text for cell in row))
+    for box in doc.spans[BOXES]:
+        click.echo(f"\n专栏: {box._.title}  [{box.start}:{box.end}]")
 
 
 @cli.command()

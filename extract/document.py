@@ -86,6 +86,7 @@ _register()
 def new_doc(vocab: Vocab, text: str, **facts: Any) -> Doc:
     """A Doc of ``text`` with one token per character and the given :data:`SOURCE_FACTS`."""
     doc = Doc(vocab, words=list(text), spaces=[False] * len(text))
+    doc.user_data[(CACHE, "text")] = text
     for name, value in facts.items():
         if name not in SOURCE_FACTS:
             raise TypeError(f"{name!r} is not a source fact; choose from {', '.join(SOURCE_FACTS)}")
@@ -105,6 +106,15 @@ def add_span(doc: Doc, group: str, start: int, end: int, label: str = "", kb_id:
         setattr(span._, name, value)
     spans.append(span)
     return span
+
+
+def text_of(doc: Doc) -> str:
+    """The document's text. ``doc.text`` joins every token again on each call (one per
+    character here), so passes read this copy, made once."""
+    key = (CACHE, "text")
+    if key not in doc.user_data:
+        doc.user_data[key] = doc.text
+    return doc.user_data[key]
 
 
 def portable(doc: Doc) -> Doc:
@@ -148,14 +158,19 @@ class SpanIndex:
         return sorted((s for s in self.spans[:i] if offset < s.end), key=lambda s: (s.start, -s.end))
 
 
-def _index(doc: Doc, group: str) -> SpanIndex:
-    """One index per group and document, rebuilt when the group changed size."""
-    cache = doc.user_data.setdefault((CACHE, "index"), {})
-    spans = doc.spans[group] if group in doc.spans else []
+def _derived(doc: Doc, group: str, name: str, make):
+    """``make(spans)`` for span group ``group``, kept until the group is replaced or grows."""
+    cache = doc.user_data.setdefault((CACHE, name), {})
+    spans = doc.spans[group] if group in doc.spans else ()
     held = cache.get(group)
-    if held is None or held[0] != len(spans):
-        held = cache[group] = (len(spans), SpanIndex(spans))
-    return held[1]
+    # The group object itself is held, so a replaced group's id cannot be reused by a new one.
+    if held is None or held[0] is not spans or held[1] != len(spans):
+        held = cache[group] = (spans, len(spans), make(spans))
+    return held[2]
+
+
+def _index(doc: Doc, group: str) -> SpanIndex:
+    return _derived(doc, group, "index", SpanIndex)
 
 
 def spans_at(doc: Doc, group: str, offset: int) -> list[Span]:
@@ -196,7 +211,7 @@ def heading_of(doc: Doc, section: Span) -> Span:
 
 def heading_title(heading: Span) -> str:
     """A heading's title: its text after the numbering label."""
-    return heading.doc.text[heading._.title_start : heading.end]
+    return text_of(heading.doc)[heading._.title_start : heading.end]
 
 
 def path_text(section: Optional[Span]) -> str:
@@ -215,15 +230,19 @@ def in_table(doc: Doc, offset: int) -> bool:
 def table_grid(doc: Doc, table: Span) -> list[list[Span]]:
     """A table's cells row by row, header first; merged positions are cells of their own
     whose offsets are those of the cell they copy."""
-    rows: dict[int, list[Span]] = {}
-    for cell in doc.spans[CELLS]:
-        if cell._.table == table.id_:
-            rows.setdefault(cell._.row, []).append(cell)
+    rows = _derived(doc, CELLS, "grids", _cells_by_table).get(table.id_, {})
     return [sorted(rows[r], key=lambda c: c._.col) for r in sorted(rows)]
 
 
+def _cells_by_table(cells) -> dict[str, dict[int, list[Span]]]:
+    grids: dict[str, dict[int, list[Span]]] = {}
+    for cell in cells:
+        grids.setdefault(cell._.table, {}).setdefault(cell._.row, []).append(cell)
+    return grids
+
+
 def cell_text(cell: Span) -> str:
-    return cell.doc.text[cell.start : cell.end]
+    return text_of(cell.doc)[cell.start : cell.end]
 
 
 # Candidates --------------------------------------------------------------------------------

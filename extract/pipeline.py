@@ -17,10 +17,10 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from . import components, rules  # noqa: F401  (components registers the factories)
-from .document import CELLS, PARAGRAPHS, TABLES
+from . import rules
+from .components import registered
+from .document import CELLS, DOCUMENT_FACTS, PARAGRAPHS, TABLES
 from .errors import RuleFileError
-from .factories import REGISTERED
 from .ingest import read as ingest
 from .ingest.txt import blocks_of
 from .layout import assemble
@@ -47,11 +47,11 @@ def component_names() -> list[str]:
         RuleFileError: a name is not a registered component, or a registered one is missing.
     """
     names = [str(name) for name in (rules.load("pipeline") or {}).get("components") or []]
-    unknown = [name for name in names if name not in REGISTERED]
+    unknown = [name for name in names if name not in registered()]
     if unknown:
         raise RuleFileError(f"[rules/pipeline.yaml -> components] unknown component {unknown[0]!r}; "
-                            f"choose from {', '.join(sorted(REGISTERED))}")
-    missing = [name for name in REGISTERED if name not in names]
+                            f"choose from {', '.join(sorted(registered()))}")
+    missing = [name for name in registered() if name not in names]
     if missing:
         raise RuleFileError(f"[rules/pipeline.yaml -> components] {missing[0]!r} is missing; "
                             "list every registered component once, in the order it runs")
@@ -93,11 +93,11 @@ def check_order(nlp: Language) -> None:
                                 "which no component before it assigns; move it later")
     made = set(LAYOUT_GROUPS)
     for name in nlp.pipe_names:
-        needed = [group for group in REGISTERED[name].reads if group not in made]
+        needed = [group for group in registered()[name].reads if group not in made]
         if needed:
             raise RuleFileError(f"[rules/pipeline.yaml -> components] {name} reads span group {needed[0]!r}, "
                                 "which no component before it writes; move it later")
-        made.update(REGISTERED[name].writes)
+        made.update(registered()[name].writes)
 
 
 @functools.lru_cache(maxsize=8)
@@ -117,8 +117,47 @@ def make_doc(path: str | Path, doc_id: str | None = None) -> Doc:
     return assemble(raw, shared().vocab, doc_id or path.stem, source_path=str(path), sha256=sha256)
 
 
-def read(path: str | Path, doc_id: str | None = None) -> Doc:
+def process(doc: Doc, **facts) -> Doc:
+    """Run the pipeline on a laid-out Doc; ``facts`` you know win over what planx reads.
+
+    Args:
+        facts: document facts (``period_start=2021``, ``region_code="320500"``): each is set
+            right after the component that assigns it, so every later component reads it.
+
+    Example:
+        >>> nlp = shared()
+        >>> doc = process(nlp.make_doc("全市新建5G基站1万个。"), period_start=2021, period_end=2025)
+        >>> [span._.row_values["target_year"] for span in doc.spans["targets"]]
+        [2025]
+    """
+    unknown = set(facts) - set(DOCUMENT_FACTS)
+    if unknown:
+        raise TypeError(f"{sorted(unknown)[0]!r} is not a document fact; choose from {', '.join(DOCUMENT_FACTS)}")
+    for name, proc in shared().pipeline:
+        doc = proc(doc)
+        for fact in registered()[name].assigns:
+            fact = fact.removeprefix("doc._.")
+            if fact in facts:
+                setattr(doc._, fact, facts[fact])
+    return doc
+
+
+def parse(text: str, **facts) -> Doc:
+    """``nlp(text)`` with document facts you know: plain text laid out as a .txt file.
+
+    Example:
+        >>> doc = parse("一、主要任务\n（一）支持昆山市建设示范区。", region_code="320500")
+        >>> [(span.text, span._.row_values["responsible"]) for span in doc.spans["areas"]]
+        [('昆山市', True)]
+    """
+    return process(shared().make_doc(text), **facts)
+
+
+def read(path: str | Path, doc_id: str | None = None, **facts) -> Doc:
     """Read a file and run the pipeline on it.
+
+    Args:
+        facts: document facts you know, as :func:`process` takes them.
 
     Raises:
         IngestError: the file cannot be read (one line naming the file and the fix).
@@ -128,8 +167,4 @@ def read(path: str | Path, doc_id: str | None = None) -> Doc:
         >>> doc._.doc_id, doc._.period_start, doc._.period_end
         ('suzhou-quality-plan-14fyp', 2021, 2025)
     """
-    nlp = shared()
-    doc = make_doc(path, doc_id)
-    for _name, proc in nlp.pipeline:
-        doc = proc(doc)
-    return doc
+    return process(make_doc(path, doc_id), **facts)

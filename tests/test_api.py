@@ -58,7 +58,7 @@ def test_no_submodule_shares_a_public_function_name():
 
 PUBLIC_CALLS = {
     "run": lambda tables: extract.run([SUZHOU])["documents"]["doc_id"].tolist() == [SUZHOU.stem],
-    "load_document": lambda tables: extract.load_document(SUZHOU).doc_id == SUZHOU.stem,
+    "load_document": lambda tables: extract.load_document(SUZHOU)._.doc_id == SUZHOU.stem,
     "compare": lambda tables: "中国质量奖" in set(extract.compare(tables)["indicator_key"]),
     "visualize": lambda tables: SUZHOU.stem in extract.visualize(tables).html,
 }

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from extract.layout import assemble
-from extract.model import Block, RawDocument
-from extract.passes.areas import find_areas
-from extract.structure import build
+from extract.document import rows_of
+from extract.pipeline import parse
 
 
 def areas_of(sentence: str, region: str, heading: str = "三、重点任务"):
-    doc = build(assemble(RawDocument([Block("paragraph", heading), Block("paragraph", sentence)], "txt"), "t"))
-    doc.metadata["region_code"] = region
-    return {(r["area"], r["responsible"]) for r in find_areas(doc)}
+    doc = parse(f"{heading}\n{sentence}", region_code=region)
+    return {(r["area"], r["responsible"]) for r in rows_of(doc, "areas")}
 
 
 @pytest.mark.parametrize(

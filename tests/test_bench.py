@@ -12,13 +12,12 @@ import math
 import subprocess
 import sys
 
-from extract.passes import PIPELINE
+from extract.pipeline import component_names
 
 from .conftest import ROOT
 
 BENCH = ROOT / "bench" / "bench.py"
-STAGES = ["ingest", "layout", "structure", *(f"pass {name}" for name in PIPELINE), "indicator keys", "link", "other",
-          "write"]
+STAGES = ["ingest", "layout", *(f"component {name}" for name in component_names()), "consumer", "other", "write"]
 GOALS = ["pipeline_kb_s", "pipeline_vs_jieba", "pdf_vs_pdfplumber", "pdf_pages_s", "memory_growth", "jobs2_speedup"]
 
 

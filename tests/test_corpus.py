@@ -14,7 +14,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from extract.api import load_document
+from extract.pipeline import make_doc as load_document
 from extract.cli import cli
 from extract.evaluate import TABLES, load_gold
 from extract.normalise import normalise_text

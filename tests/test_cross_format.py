@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from extract.api import load_document
+from extract.document import HEADINGS, TABLES, heading_title, table_grid
 from extract.structure.tables import table_cells_text
 
 from .conftest import CORPUS, FIXTURES, needs_tool
@@ -16,11 +17,11 @@ FORMATS = ["docx", "pdf", pytest.param("doc", marks=needs_tool("soffice"))]
 
 
 def tree(doc):
-    return [(h.level, doc.text[h.start : h.end]) for h in doc.headings]
+    return [(h._.level, h.text) for h in doc.spans[HEADINGS]]
 
 
 def indicator_rows(doc):
-    (table,) = [t for t in doc.tables if len(t.rows) >= 20]
+    (table,) = [t for t in doc.spans[TABLES] if len(table_grid(doc, t)) > 20]
     # Columns after the merged category: 序号, 主要指标, 单位, “十三五”末, “十四五”末.
     return [row[1:] for row in table_cells_text(doc, table)[1:]]
 
@@ -50,11 +51,10 @@ def test_same_indicator_table(fmt, txt_doc):
 ], ids=lambda p: p.name)
 def test_headings_and_cells_relocate(path):
     doc = load_document(path)
-    assert doc.headings
-    for head in doc.headings:
-        label = doc.text[head.start : head.end]
-        assert label.startswith(head.number) and label.endswith(head.title(doc.text))
-    for table in doc.tables:
-        for row in [table.header, *table.rows]:
+    assert doc.spans[HEADINGS]
+    for head in doc.spans[HEADINGS]:
+        assert head.text.startswith(head._.number) and head.text.endswith(heading_title(head))
+    for table in doc.spans[TABLES]:
+        for row in table_grid(doc, table):
             for cell in row:
                 assert doc.text[cell.start : cell.end] == doc.text[cell.start : cell.end].strip()

@@ -152,7 +152,7 @@ def test_html_keeps_the_article_and_drops_chrome(name):
     assert result.rows["documents"][0]["title"] == "某市“十四五”质量发展规划"
     assert (result.rows["documents"][0]["period_start"], result.rows["documents"][0]["period_end"]) == (2021, 2025)
     assert {r["value"] for r in result.rows["targets"]} >= {97, 1000}
-    assert len(result.document.tables) == 1
+    assert len(result.document.spans["tables"]) == 1
 
 
 def test_html_without_article(tmp_path):

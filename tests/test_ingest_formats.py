@@ -19,7 +19,9 @@ import pytest
 
 from extract.errors import IngestError
 from extract.ingest import read
+from extract.document import PARAGRAPHS, TABLES, table_grid
 from extract.layout import assemble
+from extract.pipeline import shared
 from extract.normalise import normalise_inline
 
 from .conftest import needs_tool
@@ -52,11 +54,11 @@ PAGE_NUMBER_LINE = re.compile(r"^[—\-\s]*\d+[—\-\s]*$|^第\s*\d+\s*页")
 @functools.cache
 def load(path: Path):
     raw, sha = read(path)
-    return raw, assemble(raw, path.stem, str(path), sha)
+    return raw, assemble(raw, shared().vocab, path.stem, str(path), sha)
 
 
 def paragraphs(doc) -> list[str]:
-    return [doc.text[p.start : p.end] for p in doc.paragraphs]
+    return [p.text for p in doc.spans[PARAGRAPHS]]
 
 
 def one_line_error(path: Path) -> str:
@@ -100,10 +102,10 @@ def test_formats_wrapped_paragraphs_are_one_line(name):
 @pytest.mark.parametrize("name", [n for n in FILES if SUZHOU in str(n)])
 def test_formats_suzhou_indicator_table(name):
     raw, doc = load(FIXTURES / name)
-    assert sum(len(table.rows) for table in doc.tables) == 26
-    cells = {doc.text[c.start : c.end] for table in doc.tables for row in table.rows for c in row}
-    assert {"制造业产品质量合格率", "≥97", "个（次）", "48000", "“十四五”末"} <= cells | {
-        doc.text[c.start : c.end] for table in doc.tables for c in table.header}
+    grids = [table_grid(doc, table) for table in doc.spans[TABLES]]
+    assert sum(len(grid) - 1 for grid in grids) == 26
+    cells = {c.text for grid in grids for row in grid for c in row}
+    assert {"制造业产品质量合格率", "≥97", "个（次）", "48000", "“十四五”末"} <= cells
     # The merged 类别 column: the category once, the rows below it covered.
     first = next(b for b in raw.blocks if b.kind == "table")
     assert first.rows[1][0] == "质量强市指标" and first.rows[2][0] is None
@@ -113,13 +115,13 @@ def test_formats_suzhou_indicator_table(name):
 def test_formats_cells_relocate(name):
     raw, doc = load(FIXTURES / name)
     tables = [b for b in raw.blocks if b.kind == "table" and any(any(r) for r in b.rows)]
-    assert len(tables) == len(doc.tables)
-    for block, table in zip(tables, doc.tables):
+    assert len(tables) == len(doc.spans[TABLES])
+    for block, table in zip(tables, doc.spans[TABLES]):
         rows = [r for r in block.rows if any(r)]
-        for source, cells in zip(rows, [table.header, *table.rows]):
+        for source, cells in zip(rows, table_grid(doc, table)):
             for value, cell in zip(source, cells):
                 if value is None:
-                    assert cell.merged
+                    assert cell._.merged
                 else:
                     assert doc.text[cell.start : cell.end] == normalise_inline(value)
 

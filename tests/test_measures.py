@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from extract.layout import assemble
-from extract.model import Block, RawDocument
-from extract.passes.measures import find_measures, policy_tool
-from extract.structure import build
+from extract.document import rows_of
+from extract.passes.measures import policy_tool
+from extract.pipeline import parse
 
 
 def measures_of(text: str):
-    doc = build(assemble(RawDocument([Block("paragraph", ln) for ln in text.split("\n")], "txt"), "t"))
-    return [(m["section"], m["title"]) for m in find_measures(doc)]
+    return [(m["section"], m["title"]) for m in rows_of(parse(text), "measures")]
 
 
 @pytest.mark.parametrize(

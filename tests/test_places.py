@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract import rules
+from extract.document import rows_of
 from extract.passes.places import find_places, region_of, resolve
 
 from .conftest import GOLD, assert_spans_relocate
@@ -297,3 +298,33 @@ def test_places_never_raise_and_spans_relocate(text, region):
     assert all(a.end <= b.start for a, b in zip(places, places[1:]))
     assert all(p.admin_code is None or (len(p.admin_code) == 6 and p.admin_code.isdigit()) for p in places)
     region_of(text)
+
+
+@pytest.mark.parametrize("text, region, inside", [
+    ("支持河北大学建设一流学科。", "130000", "河北"),   # a university named after its province
+    ("隆重庆祝建党一百周年。", "500000", "重庆"),       # 隆重/庆祝: no city in the words
+    ("在太行红河谷发展全域旅游。", "130000", "红河"),    # a valley's name
+    ("中共苏州市委部署全年工作。", "320500", "苏州市"),  # a party committee, not the city
+    ("广安门医院在保定设立分院。", "130600", "广安"),    # a hospital in Beijing
+])
+def test_jieba_rejects_a_place_whose_edge_cuts_a_word(text, region, inside):
+    """Matching on characters alone finds the place; jieba's words say it is part of another."""
+    from extract.pipeline import parse
+
+    assert inside in [place.text for place in find_places(text, region)]
+    doc = parse(f"一、重点任务\n（一）推进发展\n{text}", region_code=region)
+    labels = {span.text: span.label_ for span in doc.spans["places"]}
+    assert labels[inside] == "inside_word"
+    assert inside not in [row["area"] for row in rows_of(doc, "areas")]
+
+
+@pytest.mark.parametrize("text, region, place", [
+    ("河北省人民政府印发实施方案。", "130000", "河北省"),
+    ("发挥上海浦东新区的示范作用。", "310000", "浦东新区"),
+    ("支持昆山市、太仓市建设示范区。", "320500", "太仓市"),
+])
+def test_jieba_keeps_a_place_that_opens_or_ends_a_longer_name(text, region, place):
+    from extract.pipeline import parse
+
+    doc = parse(f"一、重点任务\n（一）推进发展\n{text}", region_code=region)
+    assert place in [row["area"] for row in rows_of(doc, "areas")]

@@ -125,12 +125,13 @@ def test_structure_spans_lie_in_the_text(workdir, text):
         assert "\n" not in str(err)
         return
     size = len(doc.text)
-    cells = [c for t in doc.tables for row in [t.header, *t.rows] for c in row]
-    for span in [*doc.paragraphs, *doc.headings, *doc.sections, *doc.sentences, *doc.boxes, *cells]:
-        assert 0 <= span.start <= span.end <= size, span
-    for head in doc.headings:
-        assert head.start <= head.title_start <= head.end
-    assert all(a.end <= b.start for a, b in zip(doc.sentences, doc.sentences[1:]))
+    for name, spans in doc.spans.items():
+        for span in spans:
+            assert 0 <= span.start <= span.end <= size, (name, span)
+    for head in doc.spans["headings"]:
+        assert head.start <= head._.title_start <= head.end
+    sentences = list(doc.spans["sentences"])
+    assert all(a.end <= b.start for a, b in zip(sentences, sentences[1:]))
 
 
 @SETTINGS

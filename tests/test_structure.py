@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from extract.layout import assemble
-from extract.model import Block, RawDocument
-from extract.structure import build
+from extract.document import BOXES, HEADINGS, SENTENCES, TABLES, path_text, section_at, table_grid
+from extract.pipeline import parse
+from extract.structure.roles import title_roles
 from extract.structure.tables import table_cells_text
 
 from .conftest import CORPUS_FILES, SEED_FILES
 
 
 def doc_of(text: str):
-    blocks = [Block("paragraph", line) for line in text.split("\n")]
-    return build(assemble(RawDocument(blocks, "txt"), "t"))
+    return parse(text)
 
 
 def heading_tree(doc):
-    return [(h.level, doc.text[h.start : h.end]) for h in doc.headings]
+    return [(h._.level, h.text) for h in doc.spans[HEADINGS]]
 
 
 @pytest.mark.parametrize(
@@ -45,8 +44,8 @@ def test_headings(text, expected):
 
 def test_section_paths():
     doc = doc_of("一、重点任务\n（一）推进质量品牌建设。\n1.实施质量提升工程。正文。\n二、保障措施")
-    section = doc.section_at(doc.text.index("正文"))
-    assert section.path_text == "一、重点任务 > （一）推进质量品牌建设 > 1.实施质量提升工程"
+    section = section_at(doc, doc.text.index("正文"))
+    assert path_text(section) == "一、重点任务 > （一）推进质量品牌建设 > 1.实施质量提升工程"
 
 
 FLAT = "主要目标表\n\t类别\n\t序号\n\t指标\n\t单位\n\t2025年\n\n\t经济\n\t1\n\t地区生产总值\n\t亿元\n\t3000\n\n\t\n\t2\n\t研发投入强度\n\t%\n\t≥3\n\n正文"
@@ -54,25 +53,25 @@ FLAT = "主要目标表\n\t类别\n\t序号\n\t指标\n\t单位\n\t2025年\n\n\t
 
 def test_flattened_table_rebuilt_with_merged_group_cells():
     doc = doc_of(FLAT)
-    (table,) = doc.tables
+    (table,) = doc.spans[TABLES]
     cells = table_cells_text(doc, table)
     assert cells[0] == ["类别", "序号", "指标", "单位", "2025年"]
     assert cells[2] == ["经济", "2", "研发投入强度", "%", "≥3"]
-    assert table.rows[1][0].merged
-    assert table.title == "主要目标表"
+    assert table_grid(doc, table)[2][0]._.merged
+    assert table._.title == "主要目标表"
 
 
 def test_continued_table_is_joined():
     second = FLAT.replace("主要目标表", "主要目标表（续）").replace("正文", "")
     doc = doc_of(FLAT.replace("\n正文", "\n") + second)
-    assert len(doc.tables) == 1
-    assert len(doc.tables[0].rows) == 4
+    assert len(doc.spans[TABLES]) == 1
+    assert len(table_grid(doc, doc.spans[TABLES][0])) == 5  # the header and 4 rows
 
 
 def test_tab_lines_without_a_header_are_no_table():
     doc = doc_of("\t专栏1：质量赋能伙伴计划\n\n\t质量赋能伙伴计划:聚焦苏州。\n（一）加强管理")
-    assert doc.tables == []
-    assert [b.title for b in doc.boxes] == ["质量赋能伙伴计划"]
+    assert list(doc.spans[TABLES]) == []
+    assert [b._.title for b in doc.spans[BOXES]] == ["质量赋能伙伴计划"]
 
 
 @pytest.mark.parametrize(
@@ -85,7 +84,7 @@ def test_tab_lines_without_a_header_are_no_table():
 )
 def test_sentences(text, expected):
     doc = doc_of(text)
-    assert [doc.text[s.start : s.end] for s in doc.sentences] == expected
+    assert [s.text for s in doc.spans[SENTENCES]] == expected
 
 
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.stem)
@@ -93,12 +92,12 @@ def test_corpus_offsets_relocate(path):
     from extract.api import load_document
 
     doc = load_document(path)
-    assert doc.sentences
-    for head in doc.headings:
-        assert doc.text[head.start : head.end].startswith(head.number)
-        assert head.start <= head.title_start <= head.end
-    for table in doc.tables:
-        for row in [table.header, *table.rows]:
+    assert doc.spans[SENTENCES]
+    for head in doc.spans[HEADINGS]:
+        assert head.text.startswith(head._.number)
+        assert head.start <= head._.title_start <= head.end
+    for table in doc.spans[TABLES]:
+        for row in table_grid(doc, table):
             for cell in row:
                 assert 0 <= cell.start <= cell.end <= len(doc.text)
                 assert "\n" not in doc.text[cell.start : cell.end]
@@ -111,15 +110,40 @@ def test_seed_plans_have_headings():
     from extract.api import load_document
 
     for path in SEED_FILES:
-        assert load_document(path).headings, path.stem
+        assert load_document(path).spans[HEADINGS], path.stem
 
 
 def test_suzhou_indicator_table_has_26_rows():
     from extract.api import load_document
 
     doc = load_document(next(p for p in CORPUS_FILES if p.stem.startswith("suzhou")))
-    (table,) = doc.tables
+    (table,) = doc.spans[TABLES]
     cells = table_cells_text(doc, table)
-    assert len(table.rows) == 26
+    assert len(cells) == 1 + 26
     assert cells[1][2:] == ["制造业产品质量合格率", "%", "96.76", "≥97"]
     assert cells[-1][2:] == ["新增建立首席质量官制度企业数", "家", "2000", "48000"]
+
+
+@pytest.mark.parametrize(
+    "title, roles",
+    [
+        ("“十三五”时期发展成效", ("review",)),
+        ("2023年工作回顾", ("review",)),
+        ("面临的形势", ("review",)),
+        ("主要目标", ("goals",)),
+        ("总体要求", ("principles",)),
+        ("编制依据", ("background",)),
+        ("夯实质量发展基础", ()),  # a task verb opens a task heading
+        ("推进数字化转型", ()),
+    ],
+)
+def test_section_roles(title, roles):
+    assert title_roles(title) == roles
+
+
+def test_a_section_is_read_with_its_ancestors_roles():
+    from extract.structure.roles import roles_at
+
+    doc = doc_of("一、发展基础\n（一）产业升级\n地区生产总值达到1万亿元。\n二、重点任务\n（一）推进创新\n正文。")
+    assert roles_at(doc, doc.text.index("地区")) == {"review"}
+    assert roles_at(doc, doc.text.index("正文")) == set()

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from extract.layout import assemble
-from extract.model import Block, RawDocument
-from extract.passes.metadata import describe
-from extract.passes.targets import find_targets
-from extract.structure import build
+from extract.document import rows_of
+from extract.pipeline import parse
 
 
 def targets_of(text: str, heading: str = "三、重点任务"):
-    lines = [heading, text]
-    doc = build(assemble(RawDocument([Block("paragraph", ln) for ln in lines], "txt"), "t"))
-    describe(doc)
-    doc.metadata.update(period_start=2021, period_end=2025)
-    return doc, find_targets(doc)
+    doc = parse("\n".join([heading, text]), period_start=2021, period_end=2025)
+    return doc, rows_of(doc, "targets")
 
 
 def brief(rows):

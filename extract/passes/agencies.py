@@ -6,7 +6,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from .. import rules
-from ..document import (AGENCIES, BOXES, CELLS, MEASURES, SECTIONS, SENTENCES, TABLES, add_row, cell_text, in_box,
+from ..document import (text_of, AGENCIES, BOXES, CELLS, MEASURES, SECTIONS, SENTENCES, TABLES, add_row, cell_text, in_box,
                         in_table, span_at, table_grid)
 from ..factories import component
 from .context import in_review
@@ -54,7 +54,7 @@ def _rows(names, role: str, rule: str) -> list[dict]:
 def find_agencies(doc: Doc) -> Doc:
     """Agency rows from tags, led-by phrases, task sentences and task-table columns."""
     tag, led_by, subject, _org, _sep = _patterns()
-    text = doc.text
+    text = text_of(doc)
     rows: list[dict] = []
     for match in tag.finditer(text):
         names = split_names(match.group("names"), match.start("names"))

@@ -11,10 +11,10 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from .. import rules
-from ..document import AREAS, BOXES, MEASURES, PLACES, SECTIONS, add_row, candidate, in_box, in_table, span_at
+from ..document import AREAS, BOXES, MEASURES, PLACES, SECTIONS, add_row, candidate, in_box, in_table, span_at, text_of
 from ..factories import component
 from .context import in_review
-from .places import Place
+from .places import INSIDE_WORD, Place
 
 
 def _after_list(text: str, places: list[Place], i: int) -> int:
@@ -35,7 +35,7 @@ def is_responsible(doc: Doc, places: list[Place], i: int) -> bool:
     place = places[i]
     if in_review(doc, place.start) or in_box(doc, place.start):
         return False
-    text = doc.text
+    text = text_of(doc)
     after = text[_after_list(text, places, i) : place.end + 60]
     if rules.pattern("areas", "after_cues").match(after):
         return True
@@ -51,7 +51,8 @@ def is_responsible(doc: Doc, places: list[Place], i: int) -> bool:
 def find_areas(doc: Doc) -> Doc:
     """Every place mention outside tables, with ``responsible`` set where the sentence tasks
     it. Responsibility belongs to a task: a place outside every measure is only mentioned."""
-    places = [candidate(span, Place) for span in doc.spans[PLACES] if not in_table(doc, span.start)]
+    places = [candidate(span, Place) for span in doc.spans[PLACES]
+              if span.label_ != INSIDE_WORD and not in_table(doc, span.start)]
     doc.spans[AREAS] = []
     for i, p in enumerate(places):
         add_row(doc, AREAS, p.start, p.end, {

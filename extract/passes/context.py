@@ -11,7 +11,7 @@ from __future__ import annotations
 import regex
 from spacy.tokens import Doc, Span
 
-from ..document import HEADINGS, PARAGRAPHS, SECTIONS, TIME, cached, candidate, paragraph_at, spans_at, spans_within
+from ..document import HEADINGS, PARAGRAPHS, SECTIONS, TIME, cached, candidate, paragraph_at, spans_at, spans_within, text_of
 from ..structure.roles import roles_at
 from .timex import TimeExpression
 
@@ -33,7 +33,7 @@ def in_book_title(text: str, offset: int) -> bool:
 
 def _between(doc: Doc, start: int, end: int) -> list[TimeExpression]:
     return [t for t in time_expressions(doc)
-            if start <= t.start and t.end <= end and not in_book_title(doc.text, t.start)]
+            if start <= t.start and t.end <= end and not in_book_title(text_of(doc), t.start)]
 
 
 def _opening(doc: Doc, para: Span) -> TimeExpression | None:
@@ -42,7 +42,7 @@ def _opening(doc: Doc, para: Span) -> TimeExpression | None:
     for head in spans_at(doc, HEADINGS, para.start):
         if head.start == para.start:
             start = head.end + 1
-    comma = regex.compile(r"[，。；：]").search(doc.text, start, para.end)
+    comma = regex.compile(r"[，。；：]").search(text_of(doc), start, para.end)
     stop = comma.end() if comma else para.end
     found = _between(doc, start, stop)
     return found[0] if found else None

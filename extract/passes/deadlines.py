@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from ..document import BOXES, DEADLINES, SECTIONS, TIME, add_row, in_box
+from ..document import BOXES, DEADLINES, SECTIONS, TIME, add_row, in_box, text_of
 from ..factories import component
 from .context import in_book_title, in_review, time_expressions
 
@@ -20,7 +20,7 @@ def is_deadline(doc: Doc, t) -> bool:
     period_start = doc._.period_start
     if t.kind != "recurring" and t.end_year and period_start and t.end_year < period_start:
         return False
-    return not (in_book_title(doc.text, t.start) or in_review(doc, t.start) or in_box(doc, t.start))
+    return not (in_book_title(text_of(doc), t.start) or in_review(doc, t.start) or in_box(doc, t.start))
 
 
 @component("planx_deadlines", requires=("doc._.period_start",), reads=(TIME, SECTIONS, BOXES), writes=(DEADLINES,))

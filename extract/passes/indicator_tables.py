@@ -12,7 +12,7 @@ import regex
 from .. import rules
 from spacy.tokens import Doc, Span
 
-from ..document import TABLES, table_grid
+from ..document import TABLES, table_grid, text_of
 from .quantity import parse_quantity
 from .timex import find_time_expressions
 
@@ -64,7 +64,7 @@ def table_targets(doc: Doc) -> list[dict]:
 
 
 def _table_rows(doc: Doc, table: Span) -> list[dict]:
-    text = doc.text
+    text = text_of(doc)
     grid = table_grid(doc, table)
     header = [text[c.start : c.end] for c in grid[0]]
     indicator_col = _column(header, "indicator")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from .. import rules
-from ..document import BOXES, HEADINGS, MEASURES, PARAGRAPHS, SECTIONS, add_row, heading_of, in_box, path_text, spans_within
+from ..document import BOXES, HEADINGS, MEASURES, PARAGRAPHS, SECTIONS, add_row, heading_of, in_box, path_text, spans_within, text_of
 from ..factories import component
 from ..structure.roles import roles_at
 
@@ -25,7 +25,7 @@ def is_task_section(doc: Doc, section: Span) -> bool:
 def lead_sentence(doc: Doc, para: Span) -> tuple[int, int, str] | None:
     """``(start, end, title)`` of the paragraph's lead sentence, or ``None``."""
     config = rules.load("measures")["lead_sentence"]
-    text = doc.text[para.start : para.end]
+    text = text_of(doc)[para.start : para.end]
     prefix = rules.pattern("measures", "lead_sentence", "prefix").match(text)
     offset = prefix.end() if prefix else 0
     stop = text.find("。", offset)
@@ -72,12 +72,12 @@ def find_measures(doc: Doc) -> Doc:
         leads = [(p, lead) for p, lead in leads if lead]
         if leads:
             for para, (_start, _end, title) in leads:
-                text = doc.text[para.start : para.end]
+                text = text_of(doc)[para.start : para.end]
                 rows.append(_row(path_text(section), title, text, para.start, para.end, "lead_sentence"))
         else:
             head = heading_of(doc, section)
-            title = doc.text[head._.title_start : head.end]
-            text = doc.text[head.start : section.end].strip()
+            title = text_of(doc)[head._.title_start : head.end]
+            text = text_of(doc)[head.start : section.end].strip()
             rows.append(_row(parent_path, title, text, head.start, section.end, f"heading_{head._.style}"))
     doc.spans[MEASURES] = []
     for row in rows:

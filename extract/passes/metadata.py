@@ -12,7 +12,7 @@ import regex
 from spacy.tokens import Doc
 
 from .. import rules
-from ..document import DOCUMENT_FACTS
+from ..document import DOCUMENT_FACTS, text_of
 from ..factories import component
 from .quantity import parse_number
 from .places import region_of
@@ -24,7 +24,7 @@ def _config() -> dict:
 
 
 def _lines(doc: Doc) -> list[str]:
-    return [ln.strip() for ln in doc.text.split("\n") if ln.strip()]
+    return [ln.strip() for ln in text_of(doc).split("\n") if ln.strip()]
 
 
 def find_title(doc: Doc, lines: list[str]) -> str:
@@ -35,7 +35,7 @@ def find_title(doc: Doc, lines: list[str]) -> str:
         if len(line) <= 60 and kinds.search(line) and not regex.search(r"[。；，]", line) and not line.startswith("《"):
             return line.strip("《》")
     phrase = rules.pattern("metadata", "title_phrase")
-    match = phrase.search(doc.text[:3000])
+    match = phrase.search(text_of(doc)[:3000])
     issuer = find_issuer(doc, lines)
     if match:
         return f"{issuer}关于{match.group('topic')}的{match.group('kind')}"
@@ -89,7 +89,7 @@ def find_period(doc: Doc, title: str, issue_date: str) -> tuple[int | None, int 
         return five_year_period(plan.group(0))
     if issue_date:
         year = int(issue_date[:4])
-        for match in regex.finditer(r"“?(十[一二三四五六七八九]?五|[一二三四五六七八九]五)”?", doc.text):
+        for match in regex.finditer(r"“?(十[一二三四五六七八九]?五|[一二三四五六七八九]五)”?", text_of(doc)):
             period = five_year_period(match.group(1))
             if period and period[0] <= year <= period[1]:
                 return period
@@ -97,7 +97,7 @@ def find_period(doc: Doc, title: str, issue_date: str) -> tuple[int | None, int 
 
 
 def find_doc_number(doc: Doc) -> str:
-    match = rules.pattern("metadata", "doc_number").search(doc.text[:2000])
+    match = rules.pattern("metadata", "doc_number").search(text_of(doc)[:2000])
     return match.group(0) if match else ""
 
 
@@ -125,5 +125,5 @@ def documents_row(doc: Doc) -> dict:
         "doc_id": doc._.doc_id, "title": doc._.title, "issuer": doc._.issuer, "issue_date": doc._.issue_date,
         "period_start": doc._.period_start, "period_end": doc._.period_end, "region": doc._.region,
         "region_code": doc._.region_code, "source_path": doc._.source_path, "format": doc._.format,
-        "sha256": doc._.sha256, "chars": len(doc.text), "doc_number": doc._.doc_number,
+        "sha256": doc._.sha256, "chars": len(text_of(doc)), "doc_number": doc._.doc_number,
     }

@@ -32,8 +32,10 @@ import regex
 from spacy.tokens import Doc
 
 from .. import rules
-from ..document import PLACES, add_candidate
+from ..document import PLACES, add_candidate, text_of
 from ..factories import component
+from . import words
+from .words import WordBoundaries
 
 _LEVEL_RANK = {"province": 3, "city": 2, "county-city": 1, "county": 1, "district": 1, "zone": 0}
 
@@ -382,10 +384,25 @@ def region_of(text: str) -> tuple[str, str] | None:
     return (region.canonical, region.admin_code) if region else None
 
 
+#: The label of a place candidate that is part of a longer word: kept, so review shows it,
+#: but no area.
+INSIDE_WORD = "inside_word"
+
+
+@lru_cache(maxsize=None)
+def _word_boundaries(directory: str) -> WordBoundaries:
+    """jieba with every gazetteer name in its dictionary, set up once per rules directory."""
+    return words.from_rules(_load(directory).names)
+
+
 @component("planx_places", requires=("doc._.region_code",), writes=(PLACES,))
 def place_candidates(doc: Doc) -> Doc:
-    """Every place named in the text, resolved against the document's region."""
+    """Every place named in the text, resolved against the document's region; labelled
+    :data:`INSIDE_WORD` when its edge cuts through a word (芙蓉 in 金芙蓉基金:
+    :mod:`extract.passes.words`), else with its level."""
     doc.spans[PLACES] = []
-    for place in find_places(doc.text, doc._.region_code):
-        add_candidate(doc, PLACES, 0, place, place.level, kb_id=place.admin_code or "")
+    boundaries = _word_boundaries(str(rules.rules_dir()))
+    for place in find_places(text_of(doc), doc._.region_code):
+        inside = boundaries.cuts_a_word(text_of(doc), place.start, place.end)
+        add_candidate(doc, PLACES, 0, place, INSIDE_WORD if inside else place.level, kb_id=place.admin_code or "")
     return doc

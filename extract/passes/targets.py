@@ -14,7 +14,7 @@ import regex
 from spacy.tokens import Doc, Span
 
 from .. import rules
-from ..document import BOXES, SENTENCES, TABLES, TARGETS, TIME, add_row, in_box, in_table
+from ..document import BOXES, SENTENCES, TABLES, TARGETS, TIME, add_row, in_box, in_table, text_of
 from ..factories import component
 from .context import in_review, scoped_year
 from .indicators import clause_bounds, has_predicate, read_clause, split_branches
@@ -84,7 +84,7 @@ def find_targets(doc: Doc) -> Doc:
 
 
 def _sentence_targets(doc: Doc, span: Span) -> list[dict]:
-    sentence = doc.text[span.start : span.end]
+    sentence = text_of(doc)[span.start : span.end]
     quantities = find_quantities(sentence)
     rows = []
     for group in _groups(sentence, quantities):

@@ -24,7 +24,7 @@ from typing import Any, Callable
 from spacy.tokens import Doc
 
 from .. import rules
-from ..document import TIME, add_candidate
+from ..document import TIME, add_candidate, text_of
 from ..errors import RuleFileError
 from ..factories import component
 from .quantity import longest_first, parse_number, rule_templates
@@ -262,7 +262,7 @@ def time_candidates(doc: Doc) -> Doc:
     """Every time expression, as a ``time`` candidate read against the document's clock."""
     period = (doc._.period_start, doc._.period_end)
     doc.spans[TIME] = []
-    for found in find_time_expressions(doc.text, reference_year=doc._.report_year,
+    for found in find_time_expressions(text_of(doc), reference_year=doc._.report_year,
                                        period=period if all(period) else None):
         add_candidate(doc, TIME, 0, found, found.kind)
     return doc

@@ -23,11 +23,14 @@ from html import escape
 from pathlib import Path
 
 import pandas as pd
+from spacy.tokens import Doc
 
-from ..api import Extraction, load_document
+from ..api import Extraction
+from ..consumer import to_tables
 from ..dataset import frame
+from ..document import text_of
 from ..errors import ExtractError
-from ..model import Document
+from ..pipeline import make_doc
 from ..writers import read_tables, recorded_format
 from .page import SPAN_TABLES, plain_records, render, row_records
 from .plots import find_cjk_font, plot_policy_tools, plot_targets_vs_baselines, use_cjk_font
@@ -86,15 +89,15 @@ def load_text(row: Mapping[str, object], source_dir: str | Path | None = None) -
         return None, "the documents table gives no source_path; pass the text with visualize(documents=…)"
     path = Path(source_dir) / Path(source).name if source_dir else Path(source)
     try:
-        doc = load_document(path, row["doc_id"])
+        doc = make_doc(path, row["doc_id"])
     except ExtractError as err:
         return None, str(err)
-    if row.get("sha256") and doc.sha256 != row["sha256"]:
+    if row.get("sha256") and doc._.sha256 != row["sha256"]:
         return None, f"{path}: changed since it was extracted (sha256 differs); run planx extract again"
-    if row.get("chars") is not None and len(doc.text) != row["chars"]:
-        return None, (f"{path}: now reads as {len(doc.text)} characters, not the {row['chars']} it was "
+    if row.get("chars") is not None and len(text_of(doc)) != row["chars"]:
+        return None, (f"{path}: now reads as {len(text_of(doc))} characters, not the {row['chars']} it was "
                       f"extracted from (another planx version?); run planx extract again")
-    return doc.text, ""
+    return text_of(doc), ""
 
 
 def write_report(output_dir: str | Path, path: str | Path, fmt: str | None = None,
@@ -165,15 +168,15 @@ class Visualization:
         return path
 
 
-def visualize(data, documents: Mapping[str, Document | str] | None = None, *, doc_id: str | None = None,
+def visualize(data, documents: Mapping[str, Doc | str] | None = None, *, doc_id: str | None = None,
               height: int = 640) -> Visualization:
     """Highlight extracted rows in their documents' text, inline in a notebook.
 
     Args:
-        data: An :class:`~extract.api.Extraction` (``extract_document``'s result), a bare
-            :class:`~extract.model.Document` (its text, nothing highlighted), or a dataset:
-            the dict of DataFrames that ``extract.run`` or ``read_tables`` return.
-        documents: For a dataset, doc_id to its Document or normalised text; by default each
+        data: An :class:`~extract.api.Extraction` (``extract_document``'s result), a spaCy
+            Doc from the pipeline (its rows highlighted), or a dataset: the dict of DataFrames
+            that ``extract.run`` or ``read_tables`` return.
+        documents: For a dataset, doc_id to its Doc or normalised text; by default each
             document is read again from its ``source_path`` (see :func:`load_texts`).
         doc_id: For a dataset, show only this document.
         height: The height in pixels of the inline view.
@@ -198,18 +201,18 @@ def visualize(data, documents: Mapping[str, Document | str] | None = None, *, do
     problems: dict[str, str] = {}
     if isinstance(data, Extraction):
         tables = {name: frame(name, rows) for name, rows in data.rows.items()}
-        texts = {data.document.doc_id: data.document.text}
-    elif isinstance(data, Document):
-        tables, texts = {}, {data.doc_id: data.text}
+        texts = {data.document._.doc_id: data.document.text}
+    elif isinstance(data, Doc):
+        tables, texts = to_tables([data]), {data._.doc_id: data.text}
     elif isinstance(data, Mapping):
         tables = {name: df[df["doc_id"] == doc_id] if doc_id and "doc_id" in df else df
                   for name, df in data.items()}
         if documents is not None:
-            texts = {k: v.text if isinstance(v, Document) else v for k, v in documents.items()
+            texts = {k: v.text if isinstance(v, Doc) else v for k, v in documents.items()
                      if doc_id is None or k == doc_id}
         else:
             texts, problems = load_texts(tables["documents"])
     else:
-        raise TypeError(f"visualize() takes an Extraction, a Document or a dict of DataFrames, "
+        raise TypeError(f"visualize() takes an Extraction, a Doc or a dict of DataFrames, "
                         f"not {type(data).__name__}")
     return Visualization(render(tables, texts, problems, title="planx"), height)

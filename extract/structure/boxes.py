@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from .. import rules
-from ..document import BOXES, HEADINGS, PARAGRAPHS, add_span
+from ..document import BOXES, HEADINGS, PARAGRAPHS, add_span, text_of
 from ..factories import component
 
 
@@ -19,6 +19,6 @@ def find_boxes(doc: Doc) -> Doc:
         match = start_pattern.match(para.text)
         if not match:
             continue
-        end = next((s for s in heading_starts if s > para.start), len(doc.text))
+        end = next((s for s in heading_starts if s > para.start), len(text_of(doc)))
         add_span(doc, BOXES, para.start, end, "box", title=para.text[match.end() :].strip())
     return doc

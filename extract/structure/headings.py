@@ -16,7 +16,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from .. import rules
-from ..document import HEADINGS, PARAGRAPHS, add_span
+from ..document import HEADINGS, PARAGRAPHS, add_span, text_of
 from ..factories import component
 
 
@@ -30,7 +30,7 @@ def find_headings(doc: Doc) -> Doc:
     stack: list[str] = []
     doc.spans[HEADINGS] = []
     for para in doc.spans[PARAGRAPHS]:
-        line = doc.text[para.start : para.end]
+        line = text_of(doc)[para.start : para.end]
         for style in styles:
             match = style.pattern.match(line)
             if match:
@@ -38,7 +38,7 @@ def find_headings(doc: Doc) -> Doc:
         else:
             continue
         title_start = para.start + match.end()
-        title_stop = _title_end(doc.text, title_start, para.end, title_end, title_max)
+        title_stop = _title_end(text_of(doc), title_start, para.end, title_end, title_max)
         if title_stop is None:
             continue
         if style.id in stack:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from .. import rules
-from ..document import HEADINGS, SECTIONS, add_span, heading_title, spans_at
+from ..document import HEADINGS, SECTIONS, add_span, heading_title, spans_at, text_of
 from ..factories import component
 
 
@@ -40,7 +40,7 @@ def find_sections(doc: Doc) -> Doc:
         del path[level - 1 :]
         path.extend([""] * (level - 1 - len(path)))
         path.append(head.text)
-        end = next((later.start for later in heads[i + 1 :] if later._.level <= level), len(doc.text))
+        end = next((later.start for later in heads[i + 1 :] if later._.level <= level), len(text_of(doc)))
         add_span(doc, SECTIONS, head.start, end, "section", path=tuple(p for p in path if p),
                  role=title_roles(heading_title(head)))
     return doc

@@ -8,7 +8,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from .. import rules
-from ..document import CELLS, PARAGRAPHS, SENTENCES, TABLES, add_span, table_grid
+from ..document import CELLS, PARAGRAPHS, SENTENCES, TABLES, add_span, table_grid, text_of
 from ..factories import component
 
 _OPEN = "“《（("
@@ -21,10 +21,10 @@ def split_sentences(doc: Doc) -> Doc:
     end_mark = rules.pattern("structure", "sentence_end")
     # The rule asked once per distinct character, not once per character: every call through
     # a rule costs microseconds for its time limit, and this loop made one per character.
-    end_chars = {ch for ch in set(doc.text) if end_mark.match(ch)}
+    end_chars = {ch for ch in set(text_of(doc)) if end_mark.match(ch)}
     spans: list[tuple[int, int]] = []
     for para in doc.spans[PARAGRAPHS]:
-        spans.extend(_split(doc.text, para.start, para.end, end_chars))
+        spans.extend(_split(text_of(doc), para.start, para.end, end_chars))
     for table in doc.spans[TABLES]:
         for row in table_grid(doc, table):
             own = [c for c in row if not c._.merged and c.end > c.start]

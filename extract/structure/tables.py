@@ -18,7 +18,7 @@ from typing import Optional
 from spacy.tokens import Doc
 
 from .. import rules
-from ..document import CELLS, PARAGRAPHS, TABLES, add_span, table_grid
+from ..document import CELLS, PARAGRAPHS, TABLES, add_span, table_grid, text_of
 from ..factories import component
 
 
@@ -76,11 +76,11 @@ def write_tables(doc: Doc, grids: list[TableGrid]) -> None:
 @component("planx_tables", reads=(PARAGRAPHS,), writes=(TABLES, CELLS))
 def find_tables(doc: Doc) -> Doc:
     """Rebuild flattened tables, join continuations, set titles, drop table lines from paragraphs."""
-    grids = read_tables(doc) + _flattened_tables(doc.text)
+    grids = read_tables(doc) + _flattened_tables(text_of(doc))
     grids.sort(key=lambda t: t.start)
-    grids = _join_continuations(doc.text, grids)
+    grids = _join_continuations(text_of(doc), grids)
     for grid in grids:
-        _attach_title(doc.text, grid)
+        _attach_title(text_of(doc), grid)
     write_tables(doc, grids)
     # A line inside a joined table that is no cell (the 续 title between its parts) stays a paragraph.
     cells = sorted({(c.start, c.end) for t in grids for row in t.rows for c in row})
@@ -199,4 +199,4 @@ def _attach_title(text: str, table: TableGrid) -> None:
 
 def table_cells_text(doc: Doc, table) -> list[list[str]]:
     """The table as text, header first: handy for display and tests."""
-    return [[doc.text[c.start : c.end] for c in row] for row in table_grid(doc, table)]
+    return [[text_of(doc)[c.start : c.end] for c in row] for row in table_grid(doc, table)]
