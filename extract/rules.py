@@ -395,6 +395,9 @@ def compile_pattern(pattern: str, where: str, rule: str | None = None) -> TimedP
 def pattern(name: str, *keys: str | int, template: tuple = ()) -> TimedPattern:
     """The regex written as one value in ``rules/<name>.yaml`` (not a rule list), compiled once.
 
+    The value is ``{pattern, intent, examples, counterexamples}`` or, in a copy of the rules
+    made before regexes carried their examples, the bare regex string.
+
     ``keys`` lead to it (``pattern("measures", "lead_sentence", "prefix")``); ``template``
     is substituted as in :func:`load_patterns`.
 
@@ -413,7 +416,7 @@ def _pattern(rule_set: _RuleSet, name: str, keys: tuple[str | int, ...], templat
             value = value[key]
     except (KeyError, IndexError, TypeError):
         raise RuleFileError(f"[{where}] is missing; add it (see rules/README.md)") from None
-    source = str(value)
+    source = str(value["pattern"] if isinstance(value, dict) else value)
     for placeholder, text in template:
         source = source.replace(placeholder, text)
     return compile_pattern(source, where)
