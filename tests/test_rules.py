@@ -1,7 +1,7 @@
-"""Every rule file matches its schema (rules/schema.yaml), and every pattern rule compiles,
-matches its examples and none of its counterexamples (dateparser's per-locale data tests,
-applied to our rules). A misspelt key, a value of the wrong shape or an undeclared file
-fails at load with one line naming its place."""
+"""Every rule file matches its schema (rules/schema.yaml), and every pattern rule and every
+regex written as one value compiles, matches its examples and none of its counterexamples
+(dateparser's per-locale data tests, applied to our rules). A misspelt key, a value of the
+wrong shape or an undeclared file fails at load with one line naming its place."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import yaml
 
 from extract import rules
 from extract.errors import RuleFileError
+from extract.passes.agencies import tag_template
 from extract.passes.quantity import rule_templates
 
 ROOT = rules.rules_dir()
@@ -35,6 +36,9 @@ PATTERN_LISTS = [
 ]
 RULES = [(name, key, rule) for name, key, templates in PATTERN_LISTS
          for rule in rules.load_patterns(name, key, templates)]
+REGEXES = [(name, keys) for name in RULE_FILES if not name.endswith(".csv") for keys in rules.regex_keys(name)]
+# Placeholders the code fills in before compiling a single-value regex.
+REGEX_TEMPLATES = {("agencies", ("tag",)): tag_template}
 
 
 def test_rule_files_found():
@@ -54,6 +58,20 @@ def test_rule_examples(name, key, rule):
         assert rule.pattern.search(example), f"{rule.id} misses its example {example!r}"
     for counter in rule.counterexamples:
         assert not rule.pattern.search(counter), f"{rule.id} matches its counterexample {counter!r}"
+
+
+@pytest.mark.parametrize("name, keys", REGEXES, ids=[".".join(map(str, (n, *k))) for n, k in REGEXES])
+def test_regex_examples(name, keys):
+    value = rules.load(name)
+    for key in keys:
+        value = value[key]
+    assert isinstance(value, dict), "write the regex as {intent, pattern, examples, counterexamples}"
+    template = REGEX_TEMPLATES.get((name, keys), tuple)()
+    compiled = rules.pattern(name, *keys, template=template)
+    for example in value["examples"]:
+        assert compiled.search(example), f"misses its example {example!r}"
+    for counter in value.get("counterexamples") or ():
+        assert not compiled.search(counter), f"matches its counterexample {counter!r}"
 
 
 def test_every_yaml_file_parses():
@@ -90,6 +108,9 @@ MISSPELLINGS = [
      "[rules/policy_tools.yaml -> tools -> supply] unknown key 'cue'; did you mean 'cues'?"),
     ("gazetteer/stop_contexts.yaml", "    keeps: [合作市人民政府]", "    keep: [合作市人民政府]",
      "[rules/gazetteer/stop_contexts.yaml -> contexts -> 0] unknown key 'keep'; did you mean 'keeps'?"),
+    ("targets.yaml", "  examples: [制造业产品质量合格率达到", "  exampels: [制造业产品质量合格率达到",
+     "[rules/targets.yaml -> predicates] unknown key 'exampels'; did you mean 'examples'? "
+     "(allowed: intent, pattern, examples, counterexamples)"),
     ("gazetteer/additions.csv", "name,canonical,", "name,canonicl,",
      "[rules/gazetteer/additions.csv -> columns] unknown column 'canonicl'; did you mean 'canonical'?"),
 ]
