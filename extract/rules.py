@@ -10,8 +10,10 @@ A rule file is data with a comment on each entry's intent. Pattern lists share o
         counterexamples: [2025年到期]
 
 Every ``examples`` entry must match and no ``counterexamples`` entry may (a test checks
-this for every rule of every file). ``--rules DIR`` or ``PLANX_RULES`` points at another
-directory; :func:`rules_hash` fingerprints whatever is in use.
+this for every rule of every file). Each file is checked against its entry in
+``rules/schema.yaml`` when it is first loaded, so a misspelt key fails at once, naming its
+place. ``--rules DIR`` or ``PLANX_RULES`` points at another directory; :func:`rules_hash`
+fingerprints whatever is in use.
 
 A call chooses its rules with ``with using(directory):``; the choice ends with the block, so
 ``extract.run(paths, rules_dir=...)`` leaves the bundled rules in use for the next call.
@@ -22,6 +24,7 @@ rules clears nothing, and files edited between two runs are read again.
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import os
 from collections.abc import Iterator
@@ -143,17 +146,163 @@ def load(name: str) -> Any:
 
 @lru_cache(maxsize=None)
 def _load_cached(rule_set: _RuleSet, name: str) -> Any:
-    path = Path(rule_set.directory) / (name if "." in Path(name).name else name + ".yaml")
+    file = name if "." in Path(name).name else name + ".yaml"
+    path = Path(rule_set.directory) / file
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise RuleFileError(f"[{path}] rule file not found; check --rules or PLANX_RULES") from None
+    where = f"rules/{file}"
+    declared = _schema().get(file)
+    if declared is None:
+        raise RuleFileError(f"[{where}] has no schema; add its schema to rules/schema.yaml")
     if path.suffix == ".csv":
-        return [dict(row) for row in csv.DictReader(line for line in raw.splitlines() if not line.startswith("#"))]
+        reader = csv.DictReader(line for line in raw.splitlines() if not line.startswith("#"))
+        rows = [dict(row) for row in reader]
+        _check_columns(reader.fieldnames or [], declared, where)
+        return rows
     try:
-        return yaml.safe_load(raw)
+        data = yaml.safe_load(raw)
     except yaml.YAMLError as err:
         raise RuleFileError(f"[{path}] is not valid YAML: {err}") from None
+    _check(data, {"type": "map", "keys": declared}, where)
+    return data
+
+
+@lru_cache(maxsize=None)
+def _schema() -> dict:
+    """``rules/schema.yaml`` of the bundled rules: the code's contract with its rule files,
+    so an edited copy (``--rules``) is held to the shapes the code reads."""
+    return yaml.safe_load((_bundled_rules_dir() / "schema.yaml").read_text(encoding="utf-8"))
+
+
+#: The keys of a pattern rule (type ``rules``) and of a regex written with its examples
+#: (type ``regex``), each with its shape; the ones that must be there.
+_RULE_SHAPE = {"id": "text", "intent": "text", "pattern": "pattern",
+               "examples": {"type": "list", "items": "text"}, "counterexamples": {"type": "list", "items": "text"}}
+_RULE_REQUIRED = ("id", "intent", "pattern")
+_REGEX_SHAPE = {key: shape for key, shape in _RULE_SHAPE.items() if key != "id"}
+_REGEX_REQUIRED = ("pattern", "intent", "examples")
+
+#: What each type of rules/schema.yaml wants, as an error message asks for it.
+_WANTED = {
+    "text": "a string",
+    "number": "a number",
+    "flag": "true or false",
+    "scalar": "a string or a number",
+    "pattern": "a regex string",
+    "regex": "{pattern, intent, examples} (or a bare regex string)",
+    "word": "a word or {word: intent}",
+    "words": "a list of words or of {word: intent}",
+    "template": "a regex string or {words: [lexicon keys]}",
+    "rules": "a list of pattern rules {id, intent, pattern, examples}",
+    "list": "a list",
+    "map": "a mapping",
+    "table": "a mapping",
+}
+
+
+def _check(value: Any, shape: str | dict, where: str, keys: tuple = ()) -> list[tuple]:
+    """Raise :class:`RuleFileError` at the first place ``value`` departs from ``shape`` (a
+    rules/schema.yaml entry); return the key paths of its ``regex`` values, for :func:`pattern`.
+
+    ``where`` names the file and ``keys`` the path to ``value`` in it, for the message.
+    """
+    spec = shape if isinstance(shape, dict) else {"type": shape}
+    kind = spec["type"]
+    here = " -> ".join([where, *map(str, keys)])
+    if kind not in _WANTED:
+        raise RuleFileError(f"[rules/schema.yaml: {here}] unknown type {kind!r}; use one of {', '.join(_WANTED)}")
+    if kind == "regex" and isinstance(value, dict):
+        _check_keys(value, _REGEX_SHAPE, _REGEX_REQUIRED, where, keys)
+        return [keys]
+    if kind == "template" and isinstance(value, dict):
+        return _check_keys(value, {"words": {"type": "list", "items": "text"}}, ("words",), where, keys)
+    if not _is_a(value, kind):
+        raise RuleFileError(f"[{here}] is {_described(value)}; write {_WANTED[kind]}")
+    if kind == "regex":
+        return [keys]
+    if kind == "rules":
+        shapes = {**_RULE_SHAPE, **spec.get("extra", {})}
+        return [path for i, rule in enumerate(value) for path in _check_keys(rule, shapes, _RULE_REQUIRED, where, (*keys, i))]
+    if kind in ("words", "list"):
+        items = "word" if kind == "words" else spec["items"]
+        return [path for i, item in enumerate(value) for path in _check(item, items, where, (*keys, i))]
+    if kind == "map":
+        return _check_keys(value, spec["keys"], spec.get("required", ()), where, keys)
+    if kind == "table":
+        return [path for key, item in value.items() for path in _check(item, spec["values"], where, (*keys, key))]
+    return []
+
+
+def _check_keys(value: Any, shapes: dict, required: tuple, where: str, keys: tuple) -> list[tuple]:
+    """:func:`_check` for a mapping whose keys are declared: no key outside ``shapes``, every
+    key of ``required`` present."""
+    here = " -> ".join([where, *map(str, keys)])
+    if not isinstance(value, dict):
+        raise RuleFileError(f"[{here}] is {_described(value)}; write a mapping with keys {', '.join(shapes)}")
+    for key in value:
+        if key not in shapes:
+            raise _undeclared("key", key, list(shapes), here)
+    for key in required:
+        if key not in value:
+            raise RuleFileError(f"[{here}] needs key {key!r}; add it (required: {', '.join(required)})")
+    return [path for key, item in value.items() for path in _check(item, shapes[key], where, (*keys, key))]
+
+
+def _undeclared(what: str, name: Any, allowed: list[str], here: str) -> RuleFileError:
+    """The error for a key or column the schema does not declare, suggesting the nearest one
+    (most are misspellings)."""
+    close = difflib.get_close_matches(str(name), allowed, n=1)
+    fix = f"did you mean {close[0]!r}?" if close else "remove it or declare it in rules/schema.yaml"
+    return RuleFileError(f"[{here}] unknown {what} {name!r}; {fix} (allowed: {', '.join(allowed)})")
+
+
+def _is_a(value: Any, kind: str) -> bool:
+    """Whether ``value`` is of ``kind`` at its own level (items and keys are checked after)."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    return {
+        "text": isinstance(value, str),
+        "number": number,
+        "flag": isinstance(value, bool),
+        "scalar": isinstance(value, str) or number,
+        "pattern": isinstance(value, str),
+        "regex": isinstance(value, str),
+        "word": isinstance(value, str) or (isinstance(value, dict) and len(value) == 1
+                                           and all(isinstance(v, str) for v in (*value, *value.values()))),
+        "template": isinstance(value, str),
+        "words": isinstance(value, list),
+        "rules": isinstance(value, list),
+        "list": isinstance(value, list),
+        "map": isinstance(value, dict),
+        "table": isinstance(value, dict),
+    }[kind]
+
+
+def _described(value: Any) -> str:
+    """What ``value`` is, as a message names it: ``a string '届'``, ``empty``."""
+    if value is None:
+        return "empty"
+    kind = {bool: "true/false", str: "a string", list: "a list", dict: "a mapping"}.get(type(value), "a number")
+    return kind if isinstance(value, (list, dict)) else f"{kind} {str(value)[:30]!r}"
+
+
+def _check_columns(columns: list[str], declared: list[str], where: str) -> None:
+    """The CSV header has exactly the declared columns."""
+    for column in columns:
+        if column not in declared:
+            raise _undeclared("column", column, declared, f"{where} -> columns")
+    for column in declared:
+        if column not in columns:
+            raise RuleFileError(
+                f"[{where} -> columns] needs column {column!r}; add it to the header (columns: {', '.join(declared)})")
+
+
+def regex_keys(name: str) -> list[tuple[str | int, ...]]:
+    """The key paths of every single-value regex in ``rules/<name>.yaml`` (its schema's
+    ``regex`` values), each one ``*keys`` for :func:`pattern`."""
+    file = name + ".yaml"
+    return _check(load(name), {"type": "map", "keys": _schema()[file]}, f"rules/{file}")
 
 
 @dataclass(frozen=True)
@@ -169,9 +318,6 @@ class Rule:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
-
-
-_RULE_KEYS = {"id", "intent", "pattern", "examples", "counterexamples"}
 
 
 #: Seconds one match call through a rule may take, and as much again for every further
@@ -249,6 +395,9 @@ def compile_pattern(pattern: str, where: str, rule: str | None = None) -> TimedP
 def pattern(name: str, *keys: str | int, template: tuple = ()) -> TimedPattern:
     """The regex written as one value in ``rules/<name>.yaml`` (not a rule list), compiled once.
 
+    The value is ``{pattern, intent, examples, counterexamples}`` or, in a copy of the rules
+    made before regexes carried their examples, the bare regex string.
+
     ``keys`` lead to it (``pattern("measures", "lead_sentence", "prefix")``); ``template``
     is substituted as in :func:`load_patterns`.
 
@@ -267,7 +416,7 @@ def _pattern(rule_set: _RuleSet, name: str, keys: tuple[str | int, ...], templat
             value = value[key]
     except (KeyError, IndexError, TypeError):
         raise RuleFileError(f"[{where}] is missing; add it (see rules/README.md)") from None
-    source = str(value)
+    source = str(value["pattern"] if isinstance(value, dict) else value)
     for placeholder, text in template:
         source = source.replace(placeholder, text)
     return compile_pattern(source, where)
@@ -306,7 +455,7 @@ def _load_patterns(rule_set: _RuleSet, name: str, key: str, template: tuple) -> 
                 intent=str(entry["intent"]),
                 examples=tuple(entry.get("examples") or ()),
                 counterexamples=tuple(entry.get("counterexamples") or ()),
-                data={k: v for k, v in entry.items() if k not in _RULE_KEYS},
+                data={k: v for k, v in entry.items() if k not in _RULE_SHAPE},
             )
         )
     return tuple(rules)

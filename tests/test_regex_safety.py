@@ -102,7 +102,7 @@ def rule_file_patterns() -> dict[str, tuple[regex.Pattern, str]]:
     ``load_patterns`` (templates expanded), single values through ``rules.pattern``."""
     found = {}
     root = rules.rules_dir()
-    for path in sorted(root.rglob("*.yaml")):
+    for path in sorted(p for p in root.rglob("*.yaml") if p.name != "schema.yaml"):  # shapes, not rules
         name = path.relative_to(root).with_suffix("").as_posix()
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         templates = rule_templates(name) if "templates" in data else ()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from extract import rules
 from extract.document import BOXES, HEADINGS, SENTENCES, TABLES, path_text, section_at, table_grid
 from extract.pipeline import parse
 from extract.structure.roles import title_roles
@@ -147,3 +148,12 @@ def test_a_section_is_read_with_its_ancestors_roles():
     doc = doc_of("一、发展基础\n（一）产业升级\n地区生产总值达到1万亿元。\n二、重点任务\n（一）推进创新\n正文。")
     assert roles_at(doc, doc.text.index("地区")) == {"review"}
     assert roles_at(doc, doc.text.index("正文")) == set()
+
+
+ROLE_EXAMPLES = [(role, example) for role, spec in rules.load("sections")["roles"].items() for example in spec["examples"]]
+
+
+@pytest.mark.parametrize("role, title", ROLE_EXAMPLES, ids=[f"{r}-{t}" for r, t in ROLE_EXAMPLES])
+def test_role_examples_in_rules(role, title):
+    """Every example heading in rules/sections.yaml takes its role."""
+    assert role in title_roles(title)

@@ -12,10 +12,15 @@ from ..factories import component
 from .context import in_review
 
 
+def tag_template() -> tuple[tuple[str, str], ...]:
+    """``{LABELS}`` in the ``tag`` rule: every role's label, as one alternation."""
+    count = len(rules.load("agencies")["roles"])
+    return (("{LABELS}", "|".join(rules.pattern("agencies", "roles", n, "label").pattern for n in range(count))),)
+
+
 def _patterns():
-    labels = "|".join(r["label"] for r in rules.load("agencies")["roles"])
     return (
-        rules.pattern("agencies", "tag", template=(("{LABELS}", labels),)),
+        rules.pattern("agencies", "tag", template=tag_template()),
         rules.pattern("agencies", "led_by"),
         rules.pattern("agencies", "subject"),
         rules.pattern("agencies", "organisation"),

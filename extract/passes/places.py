@@ -190,8 +190,8 @@ def _load(directory: str) -> _Gazetteer:
         names={form: tuple(c) for form, c in names.items()},
         by_bigram={key: tuple(sorted(forms, key=len, reverse=True)) for key, forms in by_bigram.items()},
         stops=_stops(names),
-        before=rules.compile_pattern(matching["boundary_before"], "gazetteer/matching.yaml -> boundary_before"),
-        after=rules.compile_pattern(matching["boundary_after"], "gazetteer/matching.yaml -> boundary_after"),
+        before=rules.pattern("gazetteer/matching", "boundary_before"),
+        after=rules.pattern("gazetteer/matching", "boundary_after"),
     )
 
 
