@@ -107,7 +107,7 @@ class StageClock:
 
 @contextmanager
 def instrumented(clock: StageClock):
-    """Clock the steps :func:`extract.api.extract_document` takes, by name, in place.
+    """Clock the steps :func:`planx.api.extract_document` takes, by name, in place.
 
     The steps are wrapped where the pipeline looks them up, so what is timed is the real
     code path rather than a copy of it: ingest (``ingest``), layout (``assemble``: blocks to
@@ -117,7 +117,7 @@ def instrumented(clock: StageClock):
     """
     from types import SimpleNamespace
 
-    from extract import api, pipeline
+    from planx import api, pipeline
 
     nlp = pipeline.shared()
     timed = SimpleNamespace(vocab=nlp.vocab, make_doc=nlp.make_doc,
@@ -144,9 +144,9 @@ def run_round(paths: list[Path], output: Path, clock: StageClock) -> dict:
     """
     import jieba
 
-    from extract.api import extract_document
-    from extract.dataset import frame
-    from extract.writers import open_sink
+    from planx.api import extract_document
+    from planx.dataset import frame
+    from planx.writers import open_sink
 
     size, floor, extracting = 0, 0.0, 0.0
     with ExitStack() as stack:
@@ -224,7 +224,7 @@ def summarise_stages(rounds: list[dict]) -> dict:
 
 def _in_pipeline_order(stages: dict) -> dict:
     """Stages in the order a document goes through them."""
-    from extract.pipeline import component_names
+    from planx.pipeline import component_names
 
     components = [f"component {name}" for name in component_names()]
     return {s: stages[s] for s in ["ingest", "layout", *components, "consumer", "other", "write"] if s in stages}
@@ -243,14 +243,14 @@ def bare_pdfplumber(path: Path) -> int:
 
 
 def measure_pdf(pdfs: list[Path], repeat: int) -> dict:
-    """planx's ``.pdf`` ingest (:func:`extract.ingest.read`: text, tables, running headers
+    """planx's ``.pdf`` ingest (:func:`planx.ingest.read`: text, tables, running headers
     and page numbers removed, lines re-joined) against :func:`bare_pdfplumber`, both over
     every page of ``pdfs``, alternating, ``repeat`` times; medians.
 
     ``vs_pdfplumber`` is planx's time over pdfplumber's, per repetition.
     """
-    import extract.ingest.pdf  # noqa: F401  imported here so the import stays out of the timing
-    from extract.ingest import read
+    import planx.ingest.pdf  # noqa: F401  imported here so the import stays out of the timing
+    from planx.ingest import read
 
     pages = sum(bare_pdfplumber(path) for path in pdfs)
     planx, floor = [], []
@@ -297,7 +297,7 @@ def run_cli(inputs: Path, jobs: int, scratch: Path) -> dict:
     """
     output = Path(tempfile.mkdtemp(prefix=f"jobs{jobs}-", dir=scratch))
     report, log = output.with_suffix(".json"), output.with_suffix(".log")
-    command = [sys.executable, "-m", "extract", "extract", str(inputs), "-o", str(output),
+    command = [sys.executable, "-m", "planx", "extract", str(inputs), "-o", str(output),
                "--jobs", str(jobs), "--force", "--no-progress"]
     with open(log, "wb") as stderr:
         subprocess.run([sys.executable, "-c", _LAUNCHER, str(report), *command],
@@ -366,7 +366,7 @@ def measure_imports(repeat: int) -> dict:
 
     floor = median_seconds("pass")
     spacy = median_seconds("import spacy") - floor
-    pipeline = median_seconds("from extract import pipeline; pipeline.load()") - floor
+    pipeline = median_seconds("from planx import pipeline; pipeline.load()") - floor
     return {"python_s": floor, "spacy_import_s": spacy, "planx_load_s": pipeline}
 
 
@@ -396,9 +396,9 @@ def judge(report: dict) -> list[dict]:
 def machine() -> dict:
     """Where and under what load the run happened (load is the 1-minute load average), and
     which planx (its folder: a checkout, or another one on ``PYTHONPATH``)."""
-    import extract
+    import planx
 
-    return {"planx": str(Path(extract.__file__).parent), "python": platform.python_version(),
+    return {"planx": str(Path(planx.__file__).parent), "python": platform.python_version(),
             "platform": platform.platform(), "cpus": os.cpu_count(),
             "load_before": round(os.getloadavg()[0], 2),
             "when": datetime.now(timezone.utc).isoformat(timespec="seconds")}

@@ -1,10 +1,10 @@
 """planx: turn Chinese government policy plans into a comparable dataset.
 
-``extract.run(paths)`` returns the tables as DataFrames; ``extract.compare(tables)`` lines up
-each indicator across the plans; ``extract.visualize(...)`` renders the extracted spans inline
-in Jupyter. They are imported on first use, so ``import extract`` stays cheap for the command
+``planx.run(paths)`` returns the tables as DataFrames; ``planx.compare(tables)`` lines up
+each indicator across the plans; ``planx.visualize(...)`` renders the extracted spans inline
+in Jupyter. They are imported on first use, so ``import planx`` stays cheap for the command
 line. No submodule shares a public function's name (``compare`` lives in
-:mod:`extract.comparison`): importing a submodule sets it as an attribute of the package, which
+:mod:`planx.comparison`): importing a submodule sets it as an attribute of the package, which
 would hide the function of the same name.
 """
 
@@ -22,8 +22,8 @@ def _installed_version() -> str:
 __version__ = _installed_version()
 
 #: Public function -> the module that defines it, imported on first use.
-_LAZY = {"run": "extract.api", "load_document": "extract.api", "compare": "extract.comparison",
-         "visualize": "extract.review"}
+_LAZY = {"run": "planx.api", "load_document": "planx.api", "compare": "planx.comparison",
+         "visualize": "planx.review"}
 
 __all__ = sorted(_LAZY)
 
@@ -34,7 +34,7 @@ def __getattr__(name):
         import importlib
 
         return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'extract' has no attribute {name!r}")
+    raise AttributeError(f"module 'planx' has no attribute {name!r}")
 
 
 def __dir__():

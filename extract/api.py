@@ -37,8 +37,8 @@ def load_document(path: str | Path, doc_id: str | None = None) -> Doc:
     """Read ``path`` and run the pipeline on it: a spaCy Doc with every span group and row.
 
     Example:
-        >>> import extract
-        >>> doc = extract.load_document("corpus/suzhou-quality-plan-14fyp.txt")
+        >>> import planx
+        >>> doc = planx.load_document("corpus/suzhou-quality-plan-14fyp.txt")
         >>> doc._.doc_id, doc._.format
         ('suzhou-quality-plan-14fyp', 'txt')
         >>> doc.spans["tables"][0]._.title
@@ -51,7 +51,7 @@ def extract_document(path: str | Path, doc_id: str | None = None) -> Extraction:
     """Run the pipeline on one file; rows are linked, grounded and numbered.
 
     Example:
-        >>> from extract.api import extract_document
+        >>> from planx.api import extract_document
         >>> target = extract_document("corpus/jiangsu-quality-opinion-2016.txt").rows["targets"][0]
         >>> target["indicator"], target["value"], target["target_year"]
         ('制造业质量竞争力指数', 88.0, 2020)
@@ -242,8 +242,8 @@ def run(paths: str | os.PathLike | Iterable[str | os.PathLike], rules_dir: str |
         ExtractError: A path names nothing, or ``rules_dir`` is not a folder.
 
     Example:
-        >>> import extract
-        >>> tables = extract.run("corpus/suzhou-quality-plan-14fyp.txt")
+        >>> import planx
+        >>> tables = planx.run("corpus/suzhou-quality-plan-14fyp.txt")
         >>> tables["documents"][["doc_id", "period_start", "period_end"]]
                               doc_id  period_start  period_end
         0  suzhou-quality-plan-14fyp          2021        2025

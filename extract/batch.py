@@ -67,7 +67,7 @@ class Outcome:
 
 
 def plan(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Job]:
-    """The files under ``paths`` (see :func:`~extract.api.find_inputs`) with a unique ``doc_id`` each.
+    """The files under ``paths`` (see :func:`~planx.api.find_inputs`) with a unique ``doc_id`` each.
 
     A document's id is its file name without the extension. Files that would share one are
     told apart by their parent folders, as few as it takes (``jiangsu/plan``,
@@ -130,8 +130,8 @@ def tree_hash(folder: Path) -> str:
     """The sha256 of every ``.py`` file under ``folder``: relative paths and bytes, in path order.
 
     Example:
-        >>> import extract
-        >>> tree_hash(Path(extract.__file__).parent) == code_hash()
+        >>> import planx
+        >>> tree_hash(Path(planx.__file__).parent) == code_hash()
         True
     """
     digest = hashlib.sha256()
@@ -341,11 +341,11 @@ def build_dataset(jobs: list[Job], output: str | Path, *, fmt: str = "csv", work
     Args:
         jobs: From :func:`plan`.
         output: The output directory.
-        fmt: A key of :data:`extract.writers.WRITERS`.
+        fmt: A key of :data:`planx.writers.WRITERS`.
         workers: Worker processes (ignored when ``executor`` is given).
         executor: Runs the extractions instead of this process or its workers.
         force: Extract every file again.
-        skipped: What was passed over finding the jobs' files (:attr:`extract.api.Inputs.skipped`),
+        skipped: What was passed over finding the jobs' files (:attr:`planx.api.Inputs.skipped`),
             recorded in the report and ``run.json``.
         on_outcome: Called with each document's :class:`Outcome` as it is written.
 

@@ -1,4 +1,4 @@
-"""The ``planx`` command: a thin click layer over :mod:`extract.api`."""
+"""The ``planx`` command: a thin click layer over :mod:`planx.api`."""
 
 from __future__ import annotations
 

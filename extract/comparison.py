@@ -64,9 +64,9 @@ def compare(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     Example:
         Suzhou's reported 2020 result against the province's target for 2020:
 
-        >>> import extract
-        >>> tables = extract.run(["corpus/jiangsu-quality-opinion-2016.txt", "corpus/suzhou-quality-plan-14fyp.txt"])
-        >>> lineup = extract.compare(tables)
+        >>> import planx
+        >>> tables = planx.run(["corpus/jiangsu-quality-opinion-2016.txt", "corpus/suzhou-quality-plan-14fyp.txt"])
+        >>> lineup = planx.compare(tables)
         >>> columns = ["doc_id", "kind", "year", "value", "attainment_ratio"]
         >>> lineup[lineup.indicator_key == "制造业质量竞争力指数"][columns]
                                  doc_id      kind  year  value  attainment_ratio
@@ -94,9 +94,9 @@ def render(frame: pd.DataFrame, shared_only: bool = True) -> str:
         The aligned table and a line saying what was left out.
 
     Example:
-        >>> import extract
-        >>> from extract.comparison import compare, render
-        >>> tables = extract.run(["corpus/jiangsu-quality-opinion-2016.txt", "corpus/suzhou-quality-plan-14fyp.txt"])
+        >>> import planx
+        >>> from planx.comparison import compare, render
+        >>> tables = planx.run(["corpus/jiangsu-quality-opinion-2016.txt", "corpus/suzhou-quality-plan-14fyp.txt"])
         >>> lineup = compare(tables)
         >>> print(render(lineup[lineup.indicator_group == "制造业质量竞争力指数"]))
         group           key                   region  document                kind      year  value  baseline

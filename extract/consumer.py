@@ -40,7 +40,7 @@ def to_tables(docs: Iterable[Doc]) -> dict[str, pd.DataFrame]:
     """The contract's tables as DataFrames for a stream of Docs (``errors`` empty).
 
     Example:
-        >>> from extract import pipeline
+        >>> from planx import pipeline
         >>> tables = to_tables([pipeline.read("corpus/suzhou-quality-plan-14fyp.txt")])
         >>> len(tables["documents"]), tables["targets"]["doc_id"].unique().tolist()
         (1, ['suzhou-quality-plan-14fyp'])

@@ -1,7 +1,7 @@
 """The output contract: table names, their columns in order, and the typed empty frames.
 
 The tables, their columns in order and each column's type come from ``extract/schema.yaml``
-(:mod:`extract.schema`, documented in ``docs/columns.md``); more columns may follow them.
+(:mod:`planx.schema`, documented in ``docs/columns.md``); more columns may follow them.
 Passes emit plain dicts; :func:`frame` turns a table's rows into a DataFrame with the
 contract's columns and dtypes, so every writer and reader sees the same shape.
 """

@@ -1,6 +1,6 @@
 """The Dask engine: the same extraction on a dask.distributed cluster.
 
-Workers run :func:`extract.batch.extract_job` on each file and send its rows back; the
+Workers run :func:`planx.batch.extract_job` on each file and send its rows back; the
 client writes them, so the dataset is written exactly as a local run writes it. Workers
 read the input files themselves: on a real cluster, the paths must be readable on every
 worker (a shared filesystem), and every worker needs the same planx and rules (checked).

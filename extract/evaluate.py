@@ -54,7 +54,7 @@ def similarity(a: str, b: str) -> float:
     """1 for containment within the length bound, else the Dice coefficient of bigrams.
 
     Example:
-        >>> from extract.evaluate import similarity
+        >>> from planx.evaluate import similarity
         >>> similarity("制造业质量竞争力指数", "制造业质量竞争力指数达88")
         1.0
         >>> round(similarity("检验检测国家级中心", "检验检测省级中心"), 2)
@@ -213,7 +213,7 @@ def match(table: str, gold: list[dict], pred: list[dict]) -> TableScore:
     left over, so that an optional row never takes a prediction a required row needed.
 
     Example:
-        >>> from extract.evaluate import match
+        >>> from planx.evaluate import match
         >>> gold = [{"indicator": "制造业质量竞争力指数", "value": 88},
         ...         {"indicator": "品牌价值", "value": 10}]
         >>> predicted = [{"indicator": "制造业质量竞争力指数达", "value": "88"},
@@ -269,7 +269,7 @@ def load_gold(gold_dir: Path, table: str) -> list[dict]:
     """Every gold row of ``table``; none when its file is missing.
 
     Example:
-        >>> from extract.evaluate import load_gold
+        >>> from planx.evaluate import load_gold
         >>> row = next(g for g in load_gold("tests/gold", "targets") if g["doc"] == "jiangsu-quality-opinion-2016")
         >>> row["quote"], row["value"], row["target_year"]
         ('制造业质量竞争力指数达88', 88, 2020)
@@ -299,11 +299,11 @@ def load_predictions(output_dir: Path, fmt: str | None = None) -> dict[str, list
     responsible rows only.
 
     Example:
-        >>> import tempfile, extract
-        >>> from extract.evaluate import load_predictions
-        >>> from extract.writers import write_tables
+        >>> import tempfile, planx
+        >>> from planx.evaluate import load_predictions
+        >>> from planx.writers import write_tables
         >>> output = tempfile.mkdtemp()
-        >>> _ = write_tables(extract.run("corpus/jiangsu-quality-opinion-2016.txt"), output)
+        >>> _ = write_tables(planx.run("corpus/jiangsu-quality-opinion-2016.txt"), output)
         >>> row = load_predictions(output)["targets"][0]
         >>> row["indicator"], row["value"], row["baseline_value"]
         ('制造业质量竞争力指数', '88', '')
@@ -338,11 +338,11 @@ def evaluate(output_dir: str | Path, gold_dir: str | Path, fmt: str | None = Non
         ExtractError: ``gold_dir`` holds no gold row at all (a wrong folder scores nothing).
 
     Example:
-        >>> import tempfile, extract
-        >>> from extract.evaluate import evaluate, rate
-        >>> from extract.writers import write_tables
+        >>> import tempfile, planx
+        >>> from planx.evaluate import evaluate, rate
+        >>> from planx.writers import write_tables
         >>> output = tempfile.mkdtemp()
-        >>> _ = write_tables(extract.run("corpus/suzhou-quality-plan-14fyp.txt"), output)
+        >>> _ = write_tables(planx.run("corpus/suzhou-quality-plan-14fyp.txt"), output)
         >>> report = evaluate(output, "tests/gold")
         >>> rate(report["targets"]["suzhou-quality-plan-14fyp"].f1)
         '0.9...'
@@ -375,7 +375,7 @@ def load_catalog(path: str | Path) -> dict[str, str]:
         ExtractError: the file is missing or lacks those columns.
 
     Example:
-        >>> from extract.evaluate import load_catalog
+        >>> from planx.evaluate import load_catalog
         >>> load_catalog("corpus/catalog.csv")["suzhou-quality-plan-14fyp"]
         '专项规划'
     """
@@ -395,7 +395,7 @@ def by_group(report: dict[str, dict[str, TableScore]], group_of: dict[str, str])
     Documents the mapping does not name fall in the group ``(not catalogued)``.
 
     Example:
-        >>> from extract.evaluate import TableScore, by_group
+        >>> from planx.evaluate import TableScore, by_group
         >>> report = {"targets": {"a": TableScore(tp=3, fn=1), "b": TableScore(tp=1, fp=1),
         ...                       "ALL": TableScore(tp=4, fp=1, fn=1)}}
         >>> {group: (s.tp, s.fp, s.fn) for group, s in by_group(report, {"a": "意见"})["targets"].items()}
@@ -418,7 +418,7 @@ def load_floors(path: str | Path) -> dict[str, dict[str, float]]:
         ExtractError: the file cannot be read, or a floor is not a number between 0 and 1.
 
     Example:
-        >>> from extract.evaluate import load_floors
+        >>> from planx.evaluate import load_floors
         >>> sorted(load_floors("tests/gold/floors.yaml")["ALL"])
         ['agencies', 'areas', 'deadlines', 'measures', 'targets']
     """
@@ -446,7 +446,7 @@ def below_floors(grouped: dict[str, dict[str, TableScore]], floors: dict[str, di
     a floor that checks nothing would hide a regression.
 
     Example:
-        >>> from extract.evaluate import TableScore, below_floors
+        >>> from planx.evaluate import TableScore, below_floors
         >>> grouped = {"targets": {"意见": TableScore(tp=7, fp=3, fn=3), "ALL": TableScore(tp=9, fp=1, fn=1)}}
         >>> below_floors(grouped, {"ALL": {"targets": 0.8}, "意见": {"targets": 0.8}, "专项规划": {"targets": 0.9}})
         ['意见 targets: F1 0.700 < floor 0.800', '专项规划 targets: F1 — < floor 0.900']
@@ -465,7 +465,7 @@ def failing(report: dict[str, dict[str, TableScore]], min_f1: float) -> list[str
     """The tables whose overall F1 is below ``min_f1``; an undefined F1 fails nothing.
 
     Example:
-        >>> from extract.evaluate import TableScore, failing
+        >>> from planx.evaluate import TableScore, failing
         >>> failing({"targets": {"ALL": TableScore(tp=9, fn=1)}, "areas": {"ALL": TableScore(tp=1, fp=3)}}, 0.5)
         ['areas']
     """
@@ -476,7 +476,7 @@ def rate(value: float | None, digits: int = 3) -> str:
     """A precision, recall, F1 or accuracy for people: ``—`` when undefined.
 
     Example:
-        >>> from extract.evaluate import rate
+        >>> from planx.evaluate import rate
         >>> rate(2 / 3), rate(2 / 3, 2), rate(None)
         ('0.667', '0.67', '—')
     """
@@ -502,7 +502,7 @@ def summary(report: dict[str, dict[str, TableScore]]) -> dict:
     matched pairs that agree, null with no pairs).
 
     Example:
-        >>> from extract.evaluate import TableScore, summary
+        >>> from planx.evaluate import TableScore, summary
         >>> data = summary({"agencies": {"plan": TableScore(tp=1, fp=1), "ALL": TableScore(tp=1, fp=1)}})
         >>> data["agencies"]["ALL"]
         {'precision': 0.5, 'recall': 1.0, 'f1': 0.6667, 'tp': 1, 'fp': 1, 'fn': 0, 'accuracy': {'role': None}}

@@ -10,7 +10,7 @@ parquet    pyarrow                   ``--format parquet`` and ``parquet-dataset`
 xlsx       openpyxl                  ``--format xlsx``
 duckdb     duckdb, pyarrow           ``--format duckdb``
 dask       distributed               ``--engine dask``
-notebooks  matplotlib                the charts of :mod:`extract.review.plots`
+notebooks  matplotlib                the charts of :mod:`planx.review.plots`
 =========  ========================  ==========================================
 """
 

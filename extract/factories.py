@@ -3,7 +3,7 @@
 spaCy's ``requires``/``assigns`` name ``doc._`` facts and ``span._`` values, and
 ``nlp.analyze_pipes`` checks that each fact a component requires was assigned before it. Span
 groups are not attributes spaCy can check, so each component also declares the groups it
-``reads`` and ``writes``, and :func:`extract.pipeline.check_order` checks those.
+``reads`` and ``writes``, and :func:`planx.pipeline.check_order` checks those.
 """
 
 from __future__ import annotations

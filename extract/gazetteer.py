@@ -9,7 +9,7 @@ in memory and compares, so an edit to the inputs without a rebuild fails the sui
 
 Hand-kept knowledge the lists lack (historical names, zones without a statistical code,
 aliases such as 高新区 → 苏州高新区) lives in ``rules/gazetteer/additions.csv``, which
-:mod:`extract.passes.places` merges at load time.
+:mod:`planx.passes.places` merges at load time.
 """
 
 from __future__ import annotations

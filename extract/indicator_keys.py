@@ -36,7 +36,7 @@ def indicator_key(indicator: object) -> str:
     """The key naming ``indicator`` across plans.
 
     Pure and deterministic; the key of a key is the key itself. No input makes it raise (a
-    broken rule file does, with :class:`~extract.errors.RuleFileError`, as everywhere).
+    broken rule file does, with :class:`~planx.errors.RuleFileError`, as everywhere).
 
     Args:
         indicator: An indicator as extracted (``新增中国质量奖（含提名奖）``). Anything that

@@ -2,7 +2,7 @@
 
 Each paragraph becomes one line; each table row one line with cells separated by a tab.
 Normalisation happens here, block by block, before any offset is taken. The result is a
-spaCy Doc (:mod:`extract.document`) with the ``paragraphs``, ``tables`` and ``cells`` the
+spaCy Doc (:mod:`planx.document`) with the ``paragraphs``, ``tables`` and ``cells`` the
 source marked up.
 """
 

@@ -1,7 +1,7 @@
 """What an ingestor reads: blocks of layout, before normalisation.
 
 Ingestors produce a :class:`RawDocument` (a list of :class:`Block`); layout normalises every
-block once and lays them out into the text of a spaCy Doc (:mod:`extract.document`), where
+block once and lays them out into the text of a spaCy Doc (:mod:`planx.document`), where
 every structure element and every extracted record is a span of that text.
 """
 

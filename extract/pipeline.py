@@ -3,7 +3,7 @@
 :func:`load` builds the ``nlp`` object: its tokenizer lays plain text out as a document
 (one token per character, so a token index is a character offset), and its components are
 the ones rules/pipeline.yaml names, in that order. :func:`read` runs it on a file. Every
-component is registered in :mod:`extract.components`; each declares the ``doc._`` facts it
+component is registered in :mod:`planx.components`; each declares the ``doc._`` facts it
 requires and assigns (checked by spaCy) and the span groups it reads and writes (checked
 here), so a pipeline in the wrong order fails at load, not with an empty table.
 """

@@ -16,7 +16,7 @@ place. ``--rules DIR`` or ``PLANX_RULES`` points at another directory; :func:`ru
 fingerprints whatever is in use.
 
 A call chooses its rules with ``with using(directory):``; the choice ends with the block, so
-``extract.run(paths, rules_dir=...)`` leaves the bundled rules in use for the next call.
+``planx.run(paths, rules_dir=...)`` leaves the bundled rules in use for the next call.
 Compiled rules are cached under the directory and the digest of its files, so switching
 rules clears nothing, and files edited between two runs are read again.
 """
@@ -71,7 +71,7 @@ def using(path: str | os.PathLike | None) -> Iterator[None]:
         RuleFileError: ``path`` is not a folder.
 
     Example:
-        >>> from extract import rules
+        >>> from planx import rules
         >>> with rules.using("rules"):
         ...     rules.load("policy_tools")["min_score"]
         3
@@ -103,7 +103,7 @@ def _bundled_rules_dir() -> Path:
     checkout = Path(__file__).resolve().parent.parent / "rules"
     if (checkout / "README.md").is_file():
         return checkout
-    return Path(str(resources.files("extract") / "rules"))
+    return Path(str(resources.files("planx") / "rules"))
 
 
 def chosen_rules_dir() -> Path | None:

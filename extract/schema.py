@@ -1,9 +1,9 @@
 """The output contract's schema: every table and column with its meaning, type and allowed values.
 
 The schema is data, ``extract/schema.yaml``; this module reads it and renders it. The same
-entries give :mod:`extract.dataset` its columns and dtypes, the writers their DuckDB comments,
+entries give :mod:`planx.dataset` its columns and dtypes, the writers their DuckDB comments,
 XLSX "columns" sheet and Parquet types, and the repository its ``docs/columns.md``, which
-``python -m extract.schema > docs/columns.md`` regenerates.
+``python -m planx.schema > docs/columns.md`` regenerates.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .errors import ExtractError
 
 SCHEMA_FILE = Path(__file__).with_name("schema.yaml")
 #: The command that regenerates the docs page from the schema.
-DOCS_COMMAND = "python -m extract.schema > docs/columns.md"
+DOCS_COMMAND = "python -m planx.schema > docs/columns.md"
 #: A column type -> the pandas dtype of its values in a frame. Dates stay ISO text in a frame,
 #: so that every format reads back the same frame; Parquet and DuckDB store them as dates.
 PANDAS_DTYPES = {"string": "string", "integer": "Int64", "number": "Float64", "boolean": "boolean", "date": "string"}

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import regex
 
-from extract.dataset import COLUMNS, frame
-from extract.evaluate import TABLES, by_group, evaluate, load_gold, rate
-from extract.normalise import normalise_text
-from extract.writers import write_tables
+from planx.dataset import COLUMNS, frame
+from planx.evaluate import TABLES, by_group, evaluate, load_gold, rate
+from planx.normalise import normalise_text
+from planx.writers import write_tables
 
 SENTENCE_END = regex.compile(r"[。！？!?\n]")
 
@@ -52,7 +52,7 @@ def as_rows(records: list[dict], texts: dict[str, str]) -> list[dict]:
 
 def document_texts(corpus: Path, docs: set[str]) -> dict[str, str]:
     """The text each annotator quoted from: the .txt itself, or what planx reads from other formats."""
-    from extract.api import load_document
+    from planx.api import load_document
 
     texts = {}
     for path in corpus.iterdir():

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from extract.gazetteer import write
+from planx.gazetteer import write
 
 if __name__ == "__main__":
     print(write(sys.argv[1] if len(sys.argv) > 1 else None))

@@ -14,7 +14,7 @@ import math
 import sys
 from pathlib import Path
 
-from extract.evaluate import by_group, evaluate, load_catalog
+from planx.evaluate import by_group, evaluate, load_catalog
 
 MARGIN = 0.02
 

@@ -84,6 +84,6 @@ def span_end(span) -> int:
 
 @pytest.fixture(scope="session")
 def corpus_extractions():
-    from extract.api import extract_document
+    from planx.api import extract_document
 
     return {path.stem: extract_document(path) for path in CORPUS_FILES}

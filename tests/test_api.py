@@ -13,11 +13,11 @@ import threading
 import pytest
 from click.testing import CliRunner
 
-import extract
-from extract import rules
-from extract.cli import cli
-from extract.errors import ExtractError, RuleFileError
-from extract.writers import read_tables
+import planx
+from planx import rules
+from planx.cli import cli
+from planx.errors import ExtractError, RuleFileError
+from planx.writers import read_tables
 
 from .conftest import SEED_FILES
 
@@ -37,8 +37,8 @@ def _import_every_submodule() -> None:
     A module whose optional dependency is missing cannot be imported, so it sets nothing on
     the package either; ``__main__`` would run the command line.
     """
-    for module in pkgutil.walk_packages(extract.__path__, "extract."):
-        if module.name == "extract.__main__":
+    for module in pkgutil.walk_packages(planx.__path__, "planx."):
+        if module.name == "planx.__main__":
             continue
         try:
             importlib.import_module(module.name)
@@ -48,29 +48,29 @@ def _import_every_submodule() -> None:
 
 @pytest.fixture(scope="module")
 def tables():
-    return extract.run([SUZHOU])
+    return planx.run([SUZHOU])
 
 
 def test_no_submodule_shares_a_public_function_name():
-    submodules = {module.name for module in pkgutil.iter_modules(extract.__path__)}
-    assert not submodules & set(extract.__all__)
+    submodules = {module.name for module in pkgutil.iter_modules(planx.__path__)}
+    assert not submodules & set(planx.__all__)
 
 
 PUBLIC_CALLS = {
-    "run": lambda tables: extract.run([SUZHOU])["documents"]["doc_id"].tolist() == [SUZHOU.stem],
-    "load_document": lambda tables: extract.load_document(SUZHOU)._.doc_id == SUZHOU.stem,
-    "compare": lambda tables: "中国质量奖" in set(extract.compare(tables)["indicator_key"]),
-    "visualize": lambda tables: SUZHOU.stem in extract.visualize(tables).html,
+    "run": lambda tables: planx.run([SUZHOU])["documents"]["doc_id"].tolist() == [SUZHOU.stem],
+    "load_document": lambda tables: planx.load_document(SUZHOU)._.doc_id == SUZHOU.stem,
+    "compare": lambda tables: "中国质量奖" in set(planx.compare(tables)["indicator_key"]),
+    "visualize": lambda tables: SUZHOU.stem in planx.visualize(tables).html,
 }
 
 
 def test_every_public_function_is_exercised():
-    assert sorted(PUBLIC_CALLS) == extract.__all__
+    assert sorted(PUBLIC_CALLS) == planx.__all__
 
 
 @pytest.mark.parametrize("name", sorted(PUBLIC_CALLS))
 def test_public_function_works_twice_after_every_submodule_is_imported(name, tables):
-    """``extract.compare`` used to be replaced by the module ``extract/compare.py`` once that
+    """``planx.compare`` used to be replaced by the module ``extract/compare.py`` once that
     was imported: the second call raised ``'module' object is not callable``."""
     _import_every_submodule()
     assert PUBLIC_CALLS[name](tables)
@@ -97,7 +97,7 @@ def plan_folder(tmp_path, monkeypatch):
 ])
 def test_run_takes_one_path_or_several(plan_folder, paths):
     """A string is one path: ``run("corpus")`` used to read "c", "o", "r"… as paths."""
-    tables = extract.run(paths(plan_folder) if callable(paths) else paths)
+    tables = planx.run(paths(plan_folder) if callable(paths) else paths)
     assert tables["documents"]["doc_id"].tolist() == ["quality"]
     assert len(tables["targets"]) == 1
 
@@ -106,7 +106,7 @@ def test_run_names_a_missing_path_whole(tmp_path, monkeypatch):
     """``run("a/x.txt")`` used to become "a", "/", "x"…: "/" sent it walking the whole disk."""
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ExtractError, match=r"^a/x\.txt: no such file or folder"):
-        extract.run("a/x.txt")
+        planx.run("a/x.txt")
 
 
 @pytest.fixture
@@ -130,9 +130,9 @@ def _tools(tables) -> set[str]:
 
 def test_rules_chosen_for_a_run_end_with_it(no_policy_tools):
     bundled = rules.rules_dir()
-    edited = extract.run([SUZHOU], rules_dir=no_policy_tools)
+    edited = planx.run([SUZHOU], rules_dir=no_policy_tools)
     assert rules.rules_dir() == bundled
-    plain = extract.run([SUZHOU])
+    plain = planx.run([SUZHOU])
     assert _tools(edited) == {""}
     assert {"supply", "environment", "demand"} <= _tools(plain)
 
@@ -140,37 +140,37 @@ def test_rules_chosen_for_a_run_end_with_it(no_policy_tools):
 def test_rules_chosen_for_a_run_end_when_it_raises(no_policy_tools, tmp_path):
     bundled = rules.rules_dir()
     with pytest.raises(ExtractError, match="no such file or folder"):
-        extract.run([tmp_path / "missing.txt"], rules_dir=no_policy_tools)
+        planx.run([tmp_path / "missing.txt"], rules_dir=no_policy_tools)
     assert rules.rules_dir() == bundled
     assert rules.chosen_rules_dir() is None
 
 
 def test_a_missing_rules_folder_is_named(tmp_path):
     with pytest.raises(RuleFileError, match=r"nowhere: no such rules folder"):
-        extract.run([SUZHOU], rules_dir=tmp_path / "nowhere")
+        planx.run([SUZHOU], rules_dir=tmp_path / "nowhere")
     assert rules.chosen_rules_dir() is None
 
 
 def test_planx_rules_is_read_on_every_call(no_policy_tools, monkeypatch):
     monkeypatch.setenv("PLANX_RULES", str(no_policy_tools))
     assert rules.rules_dir() == no_policy_tools
-    assert _tools(extract.run([SUZHOU])) == {""}
+    assert _tools(planx.run([SUZHOU])) == {""}
     monkeypatch.delenv("PLANX_RULES")
-    assert "supply" in _tools(extract.run([SUZHOU]))
+    assert "supply" in _tools(planx.run([SUZHOU]))
 
 
 def test_worker_processes_see_the_chosen_rules(no_policy_tools):
     """With two files and two jobs the second is extracted in a worker process."""
-    tables = extract.run([JIANGSU, SUZHOU], rules_dir=no_policy_tools, jobs=2)
+    tables = planx.run([JIANGSU, SUZHOU], rules_dir=no_policy_tools, jobs=2)
     assert tables["documents"]["doc_id"].tolist() == [JIANGSU.stem, SUZHOU.stem]
     assert tables["errors"].empty
     assert _tools(tables) == {""}
 
 
 def test_rules_edited_between_two_runs_are_read_again(no_policy_tools):
-    assert _tools(extract.run([SUZHOU], rules_dir=no_policy_tools)) == {""}
+    assert _tools(planx.run([SUZHOU], rules_dir=no_policy_tools)) == {""}
     _set_min_score(no_policy_tools, 3)
-    assert "supply" in _tools(extract.run([SUZHOU], rules_dir=no_policy_tools))
+    assert "supply" in _tools(planx.run([SUZHOU], rules_dir=no_policy_tools))
 
 
 def test_a_threads_choice_is_its_own(no_policy_tools):

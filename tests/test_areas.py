@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract.document import rows_of
-from extract.pipeline import parse
+from planx.document import rows_of
+from planx.pipeline import parse
 
 
 def areas_of(sentence: str, region: str, heading: str = "三、重点任务"):

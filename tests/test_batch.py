@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from extract import batch
-from extract.batch import Job, extract_job, plan
-from extract.cli import cli
-from extract.errors import ExtractError
-from extract.writers import read_tables
+from planx import batch
+from planx.batch import Job, extract_job, plan
+from planx.cli import cli
+from planx.errors import ExtractError
+from planx.writers import read_tables
 
 from .conftest import ROOT, SEED_FILES
 
@@ -85,7 +85,7 @@ def test_batch_one_path_is_one_path_taken_as_given(tmp_path, monkeypatch, given,
 
 
 def test_batch_folder_search_skips_and_counts_what_it_does_not_read(tmp_path):
-    from extract.api import find_inputs
+    from planx.api import find_inputs
 
     for name in ("b.txt", "a.docx", "sub/c.pdf", "x.jpg", "sub/y.JPG", "README", "~$a.docx", ".a.txt",
                  ".git/d.txt", "sub/.cache/e.txt"):
@@ -109,9 +109,9 @@ def test_batch_jobs_2_writes_what_jobs_1_writes(tmp_path, corpus, fmt):
 
 
 def test_batch_api_jobs_give_the_same_tables(corpus):
-    import extract
+    import planx
 
-    one, two = extract.run([corpus]), extract.run([corpus], jobs=2)
+    one, two = planx.run([corpus]), planx.run([corpus], jobs=2)
     for name, table in one.items():
         assert table.equals(two[name]), name
 
@@ -227,7 +227,7 @@ def test_batch_earlier_run_of_another_format_is_removed(tmp_path, corpus, first,
 
 @pytest.mark.parametrize("name", ["../outside.csv", "run.json", ".planx/cache/entry.json", "kept.csv", 7])
 def test_batch_removes_only_table_files_inside_the_folder(tmp_path, name):
-    from extract.writers.runinfo import remove_earlier_files
+    from planx.writers.runinfo import remove_earlier_files
 
     out = tmp_path / "out"
     for path in (tmp_path / "outside.csv", out / "run.json", out / ".planx/cache/entry.json", out / "kept.csv"):

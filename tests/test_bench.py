@@ -12,7 +12,7 @@ import math
 import subprocess
 import sys
 
-from extract.pipeline import component_names
+from planx.pipeline import component_names
 
 from .conftest import ROOT
 

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from extract import batch
-from extract.cli import cli
-from extract.dataset import COLUMNS
+from planx import batch
+from planx.cli import cli
+from planx.dataset import COLUMNS
 
 from .conftest import CORPUS, GOLD, SEED_FILES
 

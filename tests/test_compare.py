@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from extract.api import run
-from extract.cli import cli
-from extract.comparison import COLUMNS, compare, render
-from extract.dataset import frame
-from extract.indicator_keys import key_targets
-from extract.writers import write_tables
-from extract.writers.xlsx import display_width
+from planx.api import run
+from planx.cli import cli
+from planx.comparison import COLUMNS, compare, render
+from planx.dataset import frame
+from planx.indicator_keys import key_targets
+from planx.writers import write_tables
+from planx.writers.xlsx import display_width
 
 from .conftest import SEED_FILES
 

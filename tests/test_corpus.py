@@ -14,10 +14,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from extract.pipeline import make_doc as load_document
-from extract.cli import cli
-from extract.evaluate import TABLES, load_gold
-from extract.normalise import normalise_text
+from planx.pipeline import make_doc as load_document
+from planx.cli import cli
+from planx.evaluate import TABLES, load_gold
+from planx.normalise import normalise_text
 
 from .conftest import CORPUS, CORPUS_FILES, GOLD, ROOT
 

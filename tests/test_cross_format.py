@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from extract.api import load_document
-from extract.document import HEADINGS, TABLES, heading_title, table_grid
-from extract.structure.tables import table_cells_text
+from planx.api import load_document
+from planx.document import HEADINGS, TABLES, heading_title, table_grid
+from planx.structure.tables import table_cells_text
 
 from .conftest import CORPUS, FIXTURES, needs_tool
 

@@ -1,6 +1,6 @@
 """Every public function shows how it is called in an ``Example:`` that runs: the package's
-functions (``extract.__all__``), the public functions of the modules a notebook uses, and
-:func:`extract.rules.using`. The examples run from the repository root, so that they can name
+functions (``planx.__all__``), the public functions of the modules a notebook uses, and
+:func:`planx.rules.using`. The examples run from the repository root, so that they can name
 ``corpus/`` and ``tests/gold``, each with the globals of its module as ``python -m doctest``
 gives them."""
 
@@ -14,23 +14,23 @@ import tempfile
 
 import pytest
 
-import extract
-from extract import rules
+import planx
+from planx import rules
 
 from .conftest import ROOT
 
 #: The modules whose every public function is part of the documented API.
-MODULES = ("extract.api", "extract.comparison", "extract.evaluate", "extract.writers")
+MODULES = ("planx.api", "planx.comparison", "planx.evaluate", "planx.writers")
 
 
 def _public_functions() -> dict[str, object]:
     """Qualified name -> function, each function once under its first name."""
-    found = {f"extract.{name}": getattr(extract, name) for name in extract.__all__}
+    found = {f"planx.{name}": getattr(planx, name) for name in planx.__all__}
     for module_name in MODULES:
         module = importlib.import_module(module_name)
         found.update({f"{module_name}.{name}": value for name, value in vars(module).items()
                       if inspect.isfunction(value) and value.__module__ == module_name and not name.startswith("_")})
-    found["extract.rules.using"] = rules.using
+    found["planx.rules.using"] = rules.using
     unique: dict[int, str] = {}
     for name, function in found.items():
         unique.setdefault(id(function), name)
@@ -41,7 +41,7 @@ FUNCTIONS = _public_functions()
 
 
 def test_the_package_functions_are_covered():
-    assert {f"extract.{name}" for name in ["compare", "load_document", "run", "visualize"]} <= FUNCTIONS.keys()
+    assert {f"planx.{name}" for name in ["compare", "load_document", "run", "visualize"]} <= FUNCTIONS.keys()
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))

@@ -48,11 +48,11 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.api import run
-from extract.cli import cli
-from extract.dataset import COLUMNS, ID_COLUMN, frame
-from extract.normalise import normalise_text
-from extract.writers import write_tables
+from planx.api import run
+from planx.cli import cli
+from planx.dataset import COLUMNS, ID_COLUMN, frame
+from planx.normalise import normalise_text
+from planx.writers import write_tables
 
 from .conftest import CORPUS_FILES, GOLD, SEED_FILES
 

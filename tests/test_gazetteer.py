@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from extract import gazetteer, rules
+from planx import gazetteer, rules
 
 from .conftest import SHARED, unavailable
 

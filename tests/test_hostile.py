@@ -22,12 +22,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-import extract.writers.csv
-from extract.api import extract_document
-from extract.cli import cli
-from extract.ingest import MAX_BYTES
-from extract.review import pages_folder
-from extract.writers import WRITERS
+import planx.writers.csv
+from planx.api import extract_document
+from planx.cli import cli
+from planx.ingest import MAX_BYTES
+from planx.review import pages_folder
+from planx.writers import WRITERS
 
 from .conftest import CORPUS
 from .test_ingest_formats import rewrite_document_xml
@@ -127,7 +127,7 @@ def test_batch_leaves_no_temporary_files(batch):
 
 MEASURE = """
 import resource, sys
-from extract.cli import cli
+from planx.cli import cli
 try:
     cli(["extract", sys.argv[1], "-o", sys.argv[2]])
 except SystemExit:
@@ -190,7 +190,7 @@ def test_interrupted_write_leaves_the_old_tables(tmp_path, monkeypatch):
     output = tmp_path / "out"
     assert extract_cli(GOOD, "-o", output).exit_code == 0
     before = {p.name: p.read_bytes() for p in output.glob("*.csv")}
-    monkeypatch.setattr(extract.writers.csv.TableFile, "write", disk_full)
+    monkeypatch.setattr(planx.writers.csv.TableFile, "write", disk_full)
     assert extract_cli(GOOD, "-o", output, "--force").output == DISK_FULL.format(output=output)
     assert {p.name: p.read_bytes() for p in output.glob("*.csv")} == before
     assert leftovers(output) == []
@@ -198,7 +198,7 @@ def test_interrupted_write_leaves_the_old_tables(tmp_path, monkeypatch):
 
 def test_interrupted_first_write_leaves_no_table(tmp_path, monkeypatch):
     """Interrupted on a first run, no table file appears at all."""
-    monkeypatch.setattr(extract.writers.csv.TableFile, "write", disk_full)
+    monkeypatch.setattr(planx.writers.csv.TableFile, "write", disk_full)
     output = tmp_path / "out"
     assert extract_cli(GOOD, "-o", output).output == DISK_FULL.format(output=output)
     assert list(output.glob("*.csv")) == [] and leftovers(output) == []

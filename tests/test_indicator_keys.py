@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.indicator_keys import indicator_key, key_members, key_targets
+from planx.indicator_keys import indicator_key, key_members, key_targets
 
 # One indicator, worded as a province, a city and an indicator table word it.
 SAME = [

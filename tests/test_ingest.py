@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.errors import IngestError
-from extract.ingest import read
+from planx.errors import IngestError
+from planx.ingest import read
 
 from .conftest import FIXTURES, needs_tool
 
@@ -116,7 +116,7 @@ def test_doc_converted_by_libreoffice():
 
 
 def test_pdf_pages_rejoined_without_page_numbers():
-    from extract.api import load_document
+    from planx.api import load_document
 
     doc = load_document(FIXTURES / "suzhou-quality-plan-14fyp.pdf")
     assert "“十四五”时期，是苏州加快建设充分展现“强富美高”新图景的社会主义现代化强市的关键时期" in doc.text
@@ -142,7 +142,7 @@ def test_truncated_pdf(tmp_path):
 
 @pytest.mark.parametrize("name", ["plan.html", "plan-gbk.html"])
 def test_html_keeps_the_article_and_drops_chrome(name):
-    from extract.api import extract_document
+    from planx.api import extract_document
 
     result = extract_document(Path(__file__).parent / "data" / "html" / name)
     text = result.document.text

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from extract.errors import IngestError
-from extract.ingest import read
-from extract.document import PARAGRAPHS, TABLES, table_grid
-from extract.layout import assemble
-from extract.pipeline import shared
-from extract.normalise import normalise_inline
+from planx.errors import IngestError
+from planx.ingest import read
+from planx.document import PARAGRAPHS, TABLES, table_grid
+from planx.layout import assemble
+from planx.pipeline import shared
+from planx.normalise import normalise_inline
 
 from .conftest import needs_tool
 
@@ -463,6 +463,6 @@ def test_html_without_text_is_one_line_error(tmp_path, page):
     ids=["mislabelled-gbk", "gb2312", "utf8-bom", "unknown-charset", "western-declared"],
 )
 def test_html_decoding(data):
-    from extract.ingest.html import decode
+    from planx.ingest.html import decode
 
     assert "质量发展规划" in decode(data)

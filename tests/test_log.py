@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from extract.cli import cli
-from extract.log import LOGGER, route_libraries
+from planx.cli import cli
+from planx.log import LOGGER, route_libraries
 
 from .conftest import SEED_FILES
 
@@ -64,7 +64,7 @@ def run_cli(*args: str):
 def test_library_warnings_are_not_printed_by_default(tmp_path, inputs):
     # A process of its own: under pytest the root logger has pytest's handler, which would
     # hide what a terminal shows.
-    result = subprocess.run([sys.executable, "-m", "extract", "extract", str(inputs), "-o", str(tmp_path / "out")],
+    result = subprocess.run([sys.executable, "-m", "planx", "extract", str(inputs), "-o", str(tmp_path / "out")],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "FontBBox" not in result.stderr

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from extract.document import rows_of
-from extract.passes.measures import policy_tool
-from extract.pipeline import parse
+from planx.document import rows_of
+from planx.passes.measures import policy_tool
+from planx.pipeline import parse
 
 
 def measures_of(text: str):

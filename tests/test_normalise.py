@@ -1,7 +1,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from extract.normalise import normalise_inline, normalise_line, normalise_text
+from planx.normalise import normalise_inline, normalise_line, normalise_text
 
 
 @pytest.mark.parametrize(

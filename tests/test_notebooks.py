@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from extract.errors import ExtractError
+from planx.errors import ExtractError
 
 from .conftest import ROOT, require_module, unavailable
 
@@ -37,8 +37,8 @@ def test_notebook_runs_without_errors(path: Path):
     require_module("ipykernel", "ipykernel")
     require_module("matplotlib", "matplotlib")
     nb = nbformat.read(path, as_version=4)
-    if any("plot_" in cell.source for cell in nb.cells):  # extract.review.plots draws Chinese labels
-        from extract.review import find_cjk_font
+    if any("plot_" in cell.source for cell in nb.cells):  # planx.review.plots draws Chinese labels
+        from planx.review import find_cjk_font
 
         try:
             find_cjk_font()
@@ -58,7 +58,7 @@ def test_notebook_runs_without_errors(path: Path):
 def cjk_rc():
     """matplotlib set to the CJK font inside an rc_context, so no other test sees the change."""
     mpl = require_module("matplotlib", "matplotlib")
-    from extract.review import use_cjk_font
+    from planx.review import use_cjk_font
 
     with mpl.rc_context():
         try:
@@ -73,8 +73,8 @@ def test_chart_labels_are_drawn_in_the_cjk_font(cjk_rc):
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties, findfont
 
-    from extract.review import plot_targets_vs_baselines
-    from extract.review.plots import covers_cjk
+    from planx.review import plot_targets_vs_baselines
+    from planx.review.plots import covers_cjk
 
     targets = pd.DataFrame({"indicator": ["制造业产品质量合格率", "累计建成各类检验检测国家级中心"],
                             "unit": ["%", "家"], "value": [97.0, 20.0],
@@ -95,7 +95,7 @@ def test_chart_labels_are_drawn_in_the_cjk_font(cjk_rc):
 
 def test_missing_cjk_font_names_the_package(monkeypatch):
     font_manager = require_module("matplotlib.font_manager", "matplotlib")
-    from extract.review import find_cjk_font
+    from planx.review import find_cjk_font
 
     monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
     monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [])

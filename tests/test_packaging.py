@@ -13,9 +13,9 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-import extract
-from extract import extras
-from extract.cli import cli
+import planx
+from planx import extras
+from planx.cli import cli
 
 from .conftest import GOLD, ROOT, SEED_FILES
 
@@ -37,8 +37,8 @@ def requirement_name(requirement: str) -> str:
 
 
 def test_version_is_read_from_the_package_metadata():
-    assert extract.__version__ == importlib.metadata.version("planx")
-    assert extract.__version__ == pyproject()["project"]["version"]
+    assert planx.__version__ == importlib.metadata.version("planx")
+    assert planx.__version__ == pyproject()["project"]["version"]
 
 
 def test_version_is_written_nowhere_in_the_code():
@@ -85,8 +85,8 @@ def test_core_modules_import_and_write_csv_without_the_optional_packages(tmp_pat
     """The README's first command on the core install: no module imports an extra's package."""
     blocked = "; ".join(f"sys.modules[{name!r}] = None" for name in OPTIONAL_PACKAGES)
     code = (f"import sys; {blocked}\n"
-            "import extract.api, extract.batch, extract.cli, extract.comparison, extract.evaluate, extract.review\n"
-            "from extract.cli import cli\n"
+            "import planx.api, planx.batch, planx.cli, planx.comparison, planx.evaluate, planx.review\n"
+            "from planx.cli import cli\n"
             f"cli(['extract', {str(SEED_FILES[0])!r}, '-o', {str(tmp_path / 'out')!r}])\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
@@ -142,6 +142,6 @@ def test_reading_a_format_without_its_extra_says_which_in_one_line(tmp_path, mon
     assert (result.exit_code, result.output.splitlines()) == (1, [PARQUET_LINE])
 
 
-@pytest.mark.parametrize("module", ["extract.extras", "extract.log"])
+@pytest.mark.parametrize("module", ["planx.extras", "planx.log"])
 def test_module_examples_run(module):
     assert doctest.testmod(importlib.import_module(module)).failed == 0

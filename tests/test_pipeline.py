@@ -8,10 +8,10 @@ import shutil
 import pytest
 from spacy.tokens import DocBin
 
-from extract import pipeline, rules
-from extract.components import registered
-from extract.document import PLACES, TIME, portable, rows_of
-from extract.errors import RuleFileError
+from planx import pipeline, rules
+from planx.components import registered
+from planx.document import PLACES, TIME, portable, rows_of
+from planx.errors import RuleFileError
 
 from .conftest import ROOT
 

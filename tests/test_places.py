@@ -1,4 +1,4 @@
-"""Place recognition and resolution (extract.passes.places): sentence tables from many
+"""Place recognition and resolution (planx.passes.places): sentence tables from many
 provinces — short forms, zones, renamed divisions, names decided by the plan's region, and
 common words that must not become places — plus property tests on arbitrary text."""
 
@@ -11,9 +11,9 @@ import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract import rules
-from extract.document import rows_of
-from extract.passes.places import find_places, region_of, resolve
+from planx import rules
+from planx.document import rows_of
+from planx.passes.places import find_places, region_of, resolve
 
 from .conftest import GOLD, assert_spans_relocate
 
@@ -309,7 +309,7 @@ def test_places_never_raise_and_spans_relocate(text, region):
 ])
 def test_jieba_rejects_a_place_whose_edge_cuts_a_word(text, region, inside):
     """Matching on characters alone finds the place; jieba's words say it is part of another."""
-    from extract.pipeline import parse
+    from planx.pipeline import parse
 
     assert inside in [place.text for place in find_places(text, region)]
     doc = parse(f"一、重点任务\n（一）推进发展\n{text}", region_code=region)
@@ -324,7 +324,7 @@ def test_jieba_rejects_a_place_whose_edge_cuts_a_word(text, region, inside):
     ("支持昆山市、太仓市建设示范区。", "320500", "太仓市"),
 ])
 def test_jieba_keeps_a_place_that_opens_or_ends_a_longer_name(text, region, place):
-    from extract.pipeline import parse
+    from planx.pipeline import parse
 
     doc = parse(f"一、重点任务\n（一）推进发展\n{text}", region_code=region)
     assert place in [row["area"] for row in rows_of(doc, "areas")]

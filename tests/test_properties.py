@@ -4,7 +4,7 @@ Generated text mixes what plans are made of (一、 and （一） headings, 到2
 runs of 、, brackets left open, place names, 牵头单位 tags, tab-indented table cells,
 newlines) with arbitrary Unicode. Whatever it is given, each parser and each pass
 
-* raises nothing but an :class:`~extract.errors.ExtractError` (a one-line message),
+* raises nothing but an :class:`~planx.errors.ExtractError` (a one-line message),
 * emits spans that re-locate: ``text[start:end]`` is the text the row quotes, and
 * gives the same result when run again.
 
@@ -21,12 +21,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extract.api import extract_document, load_document
-from extract.errors import ExtractError
-from extract.passes.metadata import parse_date
-from extract.passes.places import find_places, region_of, resolve
-from extract.passes.quantity import find_quantities, parse_number, parse_quantity
-from extract.passes.timex import find_time_expressions, five_year_period
+from planx.api import extract_document, load_document
+from planx.errors import ExtractError
+from planx.passes.metadata import parse_date
+from planx.passes.places import find_places, region_of, resolve
+from planx.passes.quantity import find_quantities, parse_number, parse_quantity
+from planx.passes.timex import find_time_expressions, five_year_period
 
 from .conftest import assert_spans_relocate
 from .test_golden import SPAN_FIELD

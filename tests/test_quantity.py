@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.normalise import normalise_line
-from extract.passes.quantity import find_quantities, parse_number, parse_quantity
+from planx.normalise import normalise_line
+from planx.passes.quantity import find_quantities, parse_number, parse_quantity
 
 
 def found(text: str):

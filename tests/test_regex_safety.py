@@ -20,10 +20,10 @@ import regex
 import yaml
 from click.testing import CliRunner
 
-from extract import rules
-from extract.cli import cli
-from extract.errors import RuleTimeoutError
-from extract.passes.quantity import rule_templates
+from planx import rules
+from planx.cli import cli
+from planx.errors import RuleTimeoutError
+from planx.passes.quantity import rule_templates
 
 EXTRACT = Path(__file__).resolve().parents[1] / "extract"
 SMALL, LARGE = 10 * 1024, 100 * 1024  # bytes of UTF-8

@@ -20,15 +20,15 @@ from urllib.parse import unquote
 import pytest
 from click.testing import CliRunner
 
-from extract.api import extract_document, run
-from extract.cli import cli
-from extract.dataset import COLUMNS, ID_COLUMN, frame
-from extract.errors import ExtractError
-from extract.review import SPAN_TABLES, Visualization, find_cjk_font, pages_folder, render, visualize, write_pages
-from extract.review.page import sweep
-from extract.review.plots import CJK_SAMPLE
-from extract.review.report import page_names
-from extract.writers import write_tables
+from planx.api import extract_document, run
+from planx.cli import cli
+from planx.dataset import COLUMNS, ID_COLUMN, frame
+from planx.errors import ExtractError
+from planx.review import SPAN_TABLES, Visualization, find_cjk_font, pages_folder, render, visualize, write_pages
+from planx.review.page import sweep
+from planx.review.plots import CJK_SAMPLE
+from planx.review.report import page_names
+from planx.writers import write_tables
 
 from .conftest import CORPUS, CORPUS_FILES, SEED_FILES, require_module, unavailable
 

@@ -10,10 +10,10 @@ import shutil
 import pytest
 import yaml
 
-from extract import rules
-from extract.errors import RuleFileError
-from extract.passes.agencies import tag_template
-from extract.passes.quantity import rule_templates
+from planx import rules
+from planx.errors import RuleFileError
+from planx.passes.agencies import tag_template
+from planx.passes.quantity import rule_templates
 
 ROOT = rules.rules_dir()
 SCHEMA = yaml.safe_load((ROOT / "schema.yaml").read_text(encoding="utf-8"))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from extract import rules
-from extract.document import BOXES, HEADINGS, SENTENCES, TABLES, path_text, section_at, table_grid
-from extract.pipeline import parse
-from extract.structure.roles import title_roles
-from extract.structure.tables import table_cells_text
+from planx import rules
+from planx.document import BOXES, HEADINGS, SENTENCES, TABLES, path_text, section_at, table_grid
+from planx.pipeline import parse
+from planx.structure.roles import title_roles
+from planx.structure.tables import table_cells_text
 
 from .conftest import CORPUS_FILES, SEED_FILES
 
@@ -90,7 +90,7 @@ def test_sentences(text, expected):
 
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.stem)
 def test_corpus_offsets_relocate(path):
-    from extract.api import load_document
+    from planx.api import load_document
 
     doc = load_document(path)
     assert doc.spans[SENTENCES]
@@ -108,14 +108,14 @@ def test_seed_plans_have_headings():
     """The relocation test above checks no heading on a document where none is found (most
     work reports today: their year-led headings are not read yet), so the seeds, whose
     headings are known, keep it from passing on nothing."""
-    from extract.api import load_document
+    from planx.api import load_document
 
     for path in SEED_FILES:
         assert load_document(path).spans[HEADINGS], path.stem
 
 
 def test_suzhou_indicator_table_has_26_rows():
-    from extract.api import load_document
+    from planx.api import load_document
 
     doc = load_document(next(p for p in CORPUS_FILES if p.stem.startswith("suzhou")))
     (table,) = doc.spans[TABLES]
@@ -143,7 +143,7 @@ def test_section_roles(title, roles):
 
 
 def test_a_section_is_read_with_its_ancestors_roles():
-    from extract.structure.roles import roles_at
+    from planx.structure.roles import roles_at
 
     doc = doc_of("一、发展基础\n（一）产业升级\n地区生产总值达到1万亿元。\n二、重点任务\n（一）推进创新\n正文。")
     assert roles_at(doc, doc.text.index("地区")) == {"review"}

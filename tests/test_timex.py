@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract import rules
-from extract.normalise import normalise_line
-from extract.passes.quantity import rule_templates
-from extract.passes.timex import find_time_expressions, five_year_period
+from planx import rules
+from planx.normalise import normalise_line
+from planx.passes.quantity import rule_templates
+from planx.passes.timex import find_time_expressions, five_year_period
 
 P14 = (2021, 2025)
 

@@ -25,21 +25,21 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import ALL_TEMP_FILES
 from openpyxl.writer.excel import ExcelWriter
 
-import extract
-from extract import ingest, rules, schema
-from extract.dataset import COLUMNS, frame
-from extract.evaluate import ATTRIBUTES
-from extract.writers import (READERS, RUN_INFO, WRITERS, build_run_info, neutralise_formulas, open_sink, read_tables,
+import planx
+from planx import ingest, rules, schema
+from planx.dataset import COLUMNS, frame
+from planx.evaluate import ATTRIBUTES
+from planx.writers import (READERS, RUN_INFO, WRITERS, build_run_info, neutralise_formulas, open_sink, read_tables,
                              write_run_info, write_tables)
-from extract.writers import csv as csv_writer
-from extract.writers import duckdb as duckdb_writer
-from extract.writers import jsonl as jsonl_writer
-from extract.writers import parquet as parquet_writer
-from extract.writers import parquet_dataset as parquet_dataset_writer
-from extract.writers import sink as sink_module
-from extract.writers import xlsx as xlsx_writer
-from extract.writers.common import typed
-from extract.writers.runinfo import file_sha256
+from planx.writers import csv as csv_writer
+from planx.writers import duckdb as duckdb_writer
+from planx.writers import jsonl as jsonl_writer
+from planx.writers import parquet as parquet_writer
+from planx.writers import parquet_dataset as parquet_dataset_writer
+from planx.writers import sink as sink_module
+from planx.writers import xlsx as xlsx_writer
+from planx.writers.common import typed
+from planx.writers.runinfo import file_sha256
 
 from .conftest import GOLD, ROOT, unavailable
 
@@ -497,7 +497,7 @@ def test_run_info_records_the_run(tmp_path, tables):
     text = path.read_text(encoding="utf-8")
     assert "苏州规划" in text
     assert json.loads(text) == {
-        "planx_version": extract.__version__,
+        "planx_version": planx.__version__,
         "rules_hash": rules.rules_hash(),
         "format": "parquet",
         "started": "2024-05-01T08:00:00+00:00",
@@ -520,7 +520,7 @@ def test_failed_run_info_write_leaves_no_file(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Path, "write_text", half_then_fail)
     with pytest.raises(Boom):
-        write_run_info(tmp_path, {"planx_version": extract.__version__, "errors": []})
+        write_run_info(tmp_path, {"planx_version": planx.__version__, "errors": []})
     assert list(tmp_path.iterdir()) == []
 
 
@@ -588,7 +588,7 @@ def _gold_rows(table: str) -> list[dict]:
 
 
 def test_columns_page_is_what_the_schema_generates():
-    generated = subprocess.run([sys.executable, "-m", "extract.schema"], cwd=ROOT, capture_output=True, check=True).stdout
+    generated = subprocess.run([sys.executable, "-m", "planx.schema"], cwd=ROOT, capture_output=True, check=True).stdout
     committed = DOCS_PAGE.read_bytes() if DOCS_PAGE.exists() else b""
     assert committed == generated, f"docs/columns.md is not what extract/schema.yaml gives; run `{schema.DOCS_COMMAND}`"
 

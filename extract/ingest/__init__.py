@@ -1,4 +1,4 @@
-"""Ingestors: each turns one file into a :class:`~extract.model.RawDocument`.
+"""Ingestors: each turns one file into a :class:`~planx.model.RawDocument`.
 
 :func:`read` sniffs the file's bytes (not its extension) to pick the ingestor, so a
 ``.txt`` that is really a Word file, or a ``.pdf`` that is HTML, is read as what it is or

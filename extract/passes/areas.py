@@ -1,7 +1,7 @@
 """Responsible areas: places resolved to official names and codes, marked responsible when
 the sentence gives them a task (…等地应重点…, 以相城区为重点…, 由…负责).
 
-Recognition and resolution live in :mod:`extract.passes.places`; this pass only decides
+Recognition and resolution live in :mod:`planx.passes.places`; this pass only decides
 responsibility, from the words after a place and its coordinated neighbours, and never in a
 review chapter or a 专栏 box (there places are reported, not tasked).
 """

@@ -1,7 +1,7 @@
 """Places: division and zone names found in running text, resolved to official names and codes.
 
 The gazetteer is ``rules/gazetteer/divisions.csv`` (generated from the statistical division
-lists, see :mod:`extract.gazetteer`) merged with the hand-kept ``additions.csv`` (historical
+lists, see :mod:`planx.gazetteer`) merged with the hand-kept ``additions.csv`` (historical
 names, zones, aliases). Every way of writing a place (a *name*: 苏州市, 苏州, 高新区) maps to
 one or more candidate places; :func:`find_places` scans the text once, left to right, taking
 the longest name at each character, and keeps a match only when
@@ -399,7 +399,7 @@ def _word_boundaries(directory: str) -> WordBoundaries:
 def place_candidates(doc: Doc) -> Doc:
     """Every place named in the text, resolved against the document's region; labelled
     :data:`INSIDE_WORD` when its edge cuts through a word (芙蓉 in 金芙蓉基金:
-    :mod:`extract.passes.words`), else with its level."""
+    :mod:`planx.passes.words`), else with its level."""
     doc.spans[PLACES] = []
     boundaries = _word_boundaries(str(rules.rules_dir()))
     for place in find_places(text_of(doc), doc._.region_code):

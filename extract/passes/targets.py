@@ -1,7 +1,7 @@
 """Numeric targets in prose: every quantified commitment or reported result, one row a value.
 
 For each sentence of body text (tables and 专栏 boxes aside), the quantities found by
-:mod:`extract.passes.quantity` are read against their clause (:mod:`indicators`) for the
+:mod:`planx.passes.quantity` are read against their clause (:mod:`indicators`) for the
 indicator, against their chapter and cues for the kind (target or achieved), and against
 the time expressions in force for the year. ``…分别达到55000、17000、11000张`` gives three
 rows, each with its own branch of the subject and the shared unit.

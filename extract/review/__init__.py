@@ -1,7 +1,7 @@
 """Review what was extracted: an HTML page, inline notebook views, and charts.
 
 * :func:`write_report` (``planx review``) turns an output directory into an index page and
-  one self-contained HTML page per document beside it (:mod:`extract.review.report`): the
+  one self-contained HTML page per document beside it (:mod:`planx.review.report`): the
   document's text with every extracted span highlighted by table, fields on hover and click,
   a side panel of rows with filters, and a jump from a row to its text.
 * :func:`visualize` shows the same page inline in Jupyter, for one document or a dataset.
@@ -56,7 +56,7 @@ def load_texts(documents: pd.DataFrame, source_dir: str | Path | None = None
         the reason, one line naming the file and the fix.
 
     Example:
-        >>> from extract.dataset import frame
+        >>> from planx.dataset import frame
         >>> texts, problems = load_texts(frame("documents", [{"doc_id": "gone"}]))
         >>> texts, problems["gone"].startswith("the documents table gives no source_path")
         ({'gone': None}, True)
@@ -124,8 +124,8 @@ def write_report(output_dir: str | Path, path: str | Path, fmt: str | None = Non
 
     Example:
         >>> import tempfile
-        >>> from extract.dataset import frame
-        >>> from extract.writers import write_tables
+        >>> from planx.dataset import frame
+        >>> from planx.writers import write_tables
         >>> out = Path(tempfile.mkdtemp())
         >>> _ = write_tables({"documents": frame("documents", [{"doc_id": "plan", "source_path": "gone.txt"}])}, out)
         >>> write_report(out, out / "review.html")  # doctest: +ELLIPSIS
@@ -173,9 +173,9 @@ def visualize(data, documents: Mapping[str, Doc | str] | None = None, *, doc_id:
     """Highlight extracted rows in their documents' text, inline in a notebook.
 
     Args:
-        data: An :class:`~extract.api.Extraction` (``extract_document``'s result), a spaCy
+        data: An :class:`~planx.api.Extraction` (``extract_document``'s result), a spaCy
             Doc from the pipeline (its rows highlighted), or a dataset: the dict of DataFrames
-            that ``extract.run`` or ``read_tables`` return.
+            that ``planx.run`` or ``read_tables`` return.
         documents: For a dataset, doc_id to its Doc or normalised text; by default each
             document is read again from its ``source_path`` (see :func:`load_texts`).
         doc_id: For a dataset, show only this document.
@@ -188,13 +188,13 @@ def visualize(data, documents: Mapping[str, Doc | str] | None = None, *, doc_id:
         TypeError: ``data`` is none of these.
 
     Example:
-        In a notebook, ``extract.visualize(extract.run(["corpus"]), doc_id="suzhou-quality-plan-14fyp")``
+        In a notebook, ``planx.visualize(planx.run(["corpus"]), doc_id="suzhou-quality-plan-14fyp")``
         shows one plan; here a dataset and its text are made by hand:
 
-        >>> import extract
-        >>> from extract.dataset import frame
+        >>> import planx
+        >>> from planx.dataset import frame
         >>> tables = {"documents": frame("documents", [{"doc_id": "plan", "title": "规划"}])}
-        >>> view = extract.visualize(tables, documents={"plan": "到2025年，合格率达到98%。"})
+        >>> view = planx.visualize(tables, documents={"plan": "到2025年，合格率达到98%。"})
         >>> "到2025年，合格率达到98%。" in view.html, view._repr_html_().startswith("<iframe srcdoc=")
         (True, True)
     """

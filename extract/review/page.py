@@ -83,7 +83,7 @@ def row_records(tables: Mapping[str, pd.DataFrame]) -> list[dict]:
         summary) and ``f`` (the row's non-empty fields in column order).
 
     Example:
-        >>> from extract.dataset import frame
+        >>> from planx.dataset import frame
         >>> targets = frame("targets", [{"doc_id": "d", "target_id": "d:T1", "indicator": "合格率",
         ...                              "value": 97.0, "unit": "%", "comparator": ">=", "start": 4, "end": 7}])
         >>> [(r["i"], r["t"], r["label"]) for r in row_records({"targets": targets})]
@@ -98,7 +98,7 @@ def span_records(tables: Mapping[str, pd.DataFrame]) -> list[dict]:
     Each table is turned into plain values once, whatever the number of documents in it.
 
     Example:
-        >>> from extract.dataset import frame
+        >>> from planx.dataset import frame
         >>> span_records({"areas": frame("areas", [{"doc_id": "d", "area_id": "d:A1", "area": "苏州"}])})[0]["id"]
         'd:A1'
     """
@@ -315,7 +315,7 @@ def render(tables: Mapping[str, pd.DataFrame], texts: Mapping[str, str | None],
     """The whole review page for the documents in ``tables`` and ``texts``.
 
     Args:
-        tables: Table name to frame, as :func:`extract.run` or ``read_tables`` return them.
+        tables: Table name to frame, as :func:`planx.run` or ``read_tables`` return them.
         texts: doc_id to its normalised text (None when it could not be loaded).
         problems: doc_id to why its text is missing.
         title: The page title.
@@ -371,7 +371,7 @@ def document_metas(documents: pd.DataFrame | None) -> dict[str, dict]:
     """doc_id to its documents-table row without nulls, in the table's order.
 
     Example:
-        >>> from extract.dataset import frame
+        >>> from planx.dataset import frame
         >>> document_metas(frame("documents", [{"doc_id": "d", "title": "规划"}]))["d"]["title"]
         '规划'
     """
@@ -384,7 +384,7 @@ def error_items(errors: pd.DataFrame | None) -> list[tuple[str, str]]:
     """The errors table as ``(source_path, error)`` pairs; empty when there is none.
 
     Example:
-        >>> from extract.dataset import frame
+        >>> from planx.dataset import frame
         >>> error_items(frame("errors", [{"source_path": "a.doc", "error": "is empty"}]))
         [('a.doc', 'is empty')]
     """

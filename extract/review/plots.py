@@ -5,7 +5,7 @@ with only a "Glyph missing" warning. :func:`use_cjk_font` points matplotlib at a
 font that has the glyphs, and fails loudly when there is none. A font qualifies by what it
 covers, not by its name: any face matplotlib's font manager knows (Noto CJK, WenQuanYi,
 Source Han, AR PL …) that has a glyph for each of :data:`CJK_SAMPLE`. matplotlib is imported
-inside the functions, so ``import extract.review`` works without it.
+inside the functions, so ``import planx.review`` works without it.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def find_cjk_font() -> str:
 
     Example:
         >>> from matplotlib import font_manager
-        >>> from extract.review import find_cjk_font
+        >>> from planx.review import find_cjk_font
         >>> family = find_cjk_font()
         >>> any(f.name == family and covers_cjk(f.fname) for f in font_manager.fontManager.ttflist)
         True
@@ -118,7 +118,7 @@ def use_cjk_font() -> str:
 
     Example:
         >>> import matplotlib as mpl
-        >>> from extract.review import use_cjk_font
+        >>> from planx.review import use_cjk_font
         >>> with mpl.rc_context():
         ...     family = use_cjk_font()
         ...     mpl.rcParams["font.sans-serif"][0] == family
@@ -170,7 +170,7 @@ def plot_policy_tools(counts: pd.DataFrame, ax=None):
     """A stacked bar per document of how many targets each policy tool carries.
 
     Args:
-        counts: documents × policy tools, as :func:`extract.review.targets_by_policy_tool`
+        counts: documents × policy tools, as :func:`planx.review.targets_by_policy_tool`
             returns.
         ax: A matplotlib Axes to draw on; a new figure when None.
 

@@ -7,7 +7,7 @@ browser to render, at 300 documents). :func:`write_pages` writes instead:
   issuer and period, its rows per table, why its text is missing) and the files that could
   not be read. It grows by one short row per document, so it opens as quickly at 1,000
   documents as at 10;
-* ``review_files/<n>-<doc>.html``, each document's own page (:func:`~extract.review.render`:
+* ``review_files/<n>-<doc>.html``, each document's own page (:func:`~planx.review.render`:
   highlighted text, side panel, filters), linked back to the index and to its neighbours.
 
 Every page is self-contained and opens from the file system (``file://``): the links are
@@ -52,7 +52,7 @@ class IndexEntry:
         title: Its title, or its doc_id when it has none.
         issuer: Its issuer, or "".
         period: Its plan period such as ``2021–2025``, or "".
-        counts: Its number of rows in each of :data:`~extract.review.SPAN_TABLES`, in order.
+        counts: Its number of rows in each of :data:`~planx.review.SPAN_TABLES`, in order.
         problem: Why its text is not shown, or "".
     """
 
@@ -88,11 +88,11 @@ def page_names(doc_ids: Sequence[str]) -> list[str]:
 
 
 def records_by_document(tables: Mapping[str, pd.DataFrame]) -> dict[str, list[dict]]:
-    """Each document's rows of the span tables, as records of :func:`~extract.review.row_records`
+    """Each document's rows of the span tables, as records of :func:`~planx.review.row_records`
     not yet numbered; every table is made plain once, not once per document.
 
     Example:
-        >>> from extract.dataset import frame
+        >>> from planx.dataset import frame
         >>> parts = records_by_document({"targets": frame("targets", [{"doc_id": "a"}, {"doc_id": "b"}])})
         >>> sorted(parts), len(parts["a"])
         (['a', 'b'], 1)
@@ -111,7 +111,7 @@ def write_pages(tables: Mapping[str, pd.DataFrame], text_of: TextSource, path: s
     size of the batch.
 
     Args:
-        tables: Table name to frame, as ``read_tables`` or :func:`extract.run` return them.
+        tables: Table name to frame, as ``read_tables`` or :func:`planx.run` return them.
         text_of: Gives each document's normalised text, or why there is none.
         path: The index page to write; its folder is created when missing.
         title: The index page's title; each document's page is titled after the document.
@@ -125,7 +125,7 @@ def write_pages(tables: Mapping[str, pd.DataFrame], text_of: TextSource, path: s
 
     Example:
         >>> import tempfile
-        >>> from extract.dataset import frame
+        >>> from planx.dataset import frame
         >>> folder = Path(tempfile.mkdtemp())
         >>> tables = {"documents": frame("documents", [{"doc_id": "plan", "title": "规划"}])}
         >>> write_pages(tables, lambda doc_id: ("到2025年。", ""), folder / "review.html")
@@ -186,7 +186,7 @@ def index_entry(href: str, doc_id: str, meta: Mapping[str, object], records: Seq
         href: Its page, relative to the index.
         doc_id: The document.
         meta: Its documents-table row without nulls (may be empty).
-        records: Its rows of the span tables, as records of :func:`~extract.review.row_records`.
+        records: Its rows of the span tables, as records of :func:`~planx.review.row_records`.
         problem: Why its text is not shown, or "".
 
     Returns:

@@ -2,7 +2,7 @@
 of their measure.
 
 These are views for notebooks, not part of the output contract; ``planx compare``
-(:func:`extract.compare`) lines indicators up across plans.
+(:func:`planx.compare`) lines indicators up across plans.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ title ``实施质量提升工程``); the body may continue on the same line.
 
 Headings are spans of the ``headings`` group (label ``heading``) with ``._.level``,
 ``._.number`` (the label), ``._.title_start`` and ``._.style``; sections are made from them
-by :mod:`extract.structure.roles`.
+by :mod:`planx.structure.roles`.
 """
 
 from __future__ import annotations

@@ -30,8 +30,8 @@ parquet and xlsx.
 
 Each format is a module here with ``SUFFIX`` and either ``TableFile``/``read_table`` (one
 file per table) or ``Sink``/``read(directory)`` (one file for all), imported when first used:
-parquet, parquet-dataset, xlsx and duckdb need an extra (see :mod:`extract.extras`), and
-without it say which in one line (:class:`~extract.errors.MissingExtraError`). :func:`read_tables`
+parquet, parquet-dataset, xlsx and duckdb need an extra (see :mod:`planx.extras`), and
+without it say which in one line (:class:`~planx.errors.MissingExtraError`). :func:`read_tables`
 returns the contract's dtypes whatever the format. ``run.json`` (:func:`write_run_info`)
 records what produced the tables.
 """
@@ -128,8 +128,8 @@ def open_sink(directory: str | Path, fmt: str = "csv", *, tables: Iterable[str] 
         Two documents' targets, appended one after the other, give one file:
 
         >>> import tempfile
-        >>> from extract.dataset import frame
-        >>> from extract.writers import open_sink
+        >>> from planx.dataset import frame
+        >>> from planx.writers import open_sink
         >>> targets = frame("targets", [{"doc_id": "plan", "indicator": "森林覆盖率", "value": 30.0}])
         >>> with open_sink(tempfile.mkdtemp(), "jsonl", tables=["targets"]) as sink:
         ...     sink.append({"targets": targets})
@@ -145,7 +145,7 @@ def write_tables(tables: Mapping[str, pd.DataFrame], directory: str | Path, fmt:
     """Write every table to ``directory`` in format ``fmt``, in one piece.
 
     Args:
-        tables: Table name to frame, as :func:`extract.dataset.frame` builds them.
+        tables: Table name to frame, as :func:`planx.dataset.frame` builds them.
         directory: The output directory; created when missing.
         fmt: A key of :data:`WRITERS`.
 
@@ -158,8 +158,8 @@ def write_tables(tables: Mapping[str, pd.DataFrame], directory: str | Path, fmt:
 
     Example:
         >>> import tempfile
-        >>> from extract.dataset import frame
-        >>> from extract.writers import write_tables
+        >>> from planx.dataset import frame
+        >>> from planx.writers import write_tables
         >>> targets = frame("targets", [{"doc_id": "plan", "indicator": "森林覆盖率", "value": 30.0}])
         >>> [path.name for path in write_tables({"targets": targets}, tempfile.mkdtemp())]
         ['targets.csv']
@@ -187,8 +187,8 @@ def read_tables(directory: str | Path, fmt: str = "csv") -> dict[str, pd.DataFra
 
     Example:
         >>> import tempfile
-        >>> from extract.dataset import frame
-        >>> from extract.writers import read_tables, write_tables
+        >>> from planx.dataset import frame
+        >>> from planx.writers import read_tables, write_tables
         >>> output = tempfile.mkdtemp()
         >>> targets = frame("targets", [{"doc_id": "plan", "indicator": "森林覆盖率", "value": 30.0, "unit": "%"}])
         >>> _ = write_tables({"targets": targets}, output, "jsonl")

@@ -148,7 +148,7 @@ def cast(df: pd.DataFrame, dtypes: Mapping[str, Dtype]) -> pd.DataFrame:
 
 
 def typed(table: str, df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` as :func:`extract.dataset.frame` would build it: contract columns first, typed.
+    """``df`` as :func:`planx.dataset.frame` would build it: contract columns first, typed.
 
     Readers call this on whatever their format gave back, so every format returns identical
     dtypes. Contract columns missing from ``df`` (a JSON Lines file of an empty table names no
@@ -169,7 +169,7 @@ def column_dtypes(table: str, df: pd.DataFrame) -> dict[str, Dtype]:
 
     The contract's columns come first, of the contract's dtypes. A column outside the contract
     keeps the nullable (extension) dtype it already has, so that a table of its own, such as
-    ``compare``, keeps its numbers; any other gets :func:`extract.dataset.dtype`'s.
+    ``compare``, keeps its numbers; any other gets :func:`planx.dataset.dtype`'s.
 
     Args:
         table: The table's name.

@@ -2,7 +2,7 @@
 
 The BOM is what makes Excel on Chinese Windows read the file as UTF-8 rather than as GBK.
 Text that a spreadsheet would run as a formula is prefixed with ``'`` (see
-:func:`~extract.writers.common.neutralise_formulas`), and the prefix stays when read back.
+:func:`~planx.writers.common.neutralise_formulas`), and the prefix stays when read back.
 CSV has one empty cell for both null and the empty string; both read back as null.
 """
 

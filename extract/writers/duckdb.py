@@ -8,7 +8,7 @@ Views (each created when the tables it reads were written):
   policy tool; a target outside any measure keeps empty measure columns.
 - ``responsible_areas``: the areas named as responsible for a measure.
 
-Every contract table and column carries a comment from :mod:`extract.schema`, its meaning and
+Every contract table and column carries a comment from :mod:`planx.schema`, its meaning and
 allowed values: ``SELECT table_name, column_name, comment FROM duckdb_columns()``.
 
 Query it with ``duckdb planx.duckdb`` or ``duckdb.connect("planx.duckdb", read_only=True)``.

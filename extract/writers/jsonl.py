@@ -34,7 +34,7 @@ def read_table(path: Path) -> pd.DataFrame:
         path: A file written by :class:`TableFile`.
 
     Returns:
-        The table, untyped (:func:`~extract.writers.common.typed` types it).
+        The table, untyped (:func:`~planx.writers.common.typed` types it).
     """
     with open(path, encoding="utf-8") as handle:
         rows = [json.loads(line) for line in handle if line.strip()]

@@ -56,7 +56,7 @@ def build_run_info(inputs: Iterable[tuple[str | Path, str | None]], counts: Mapp
         started: When the run started; pass an aware time (``datetime.now(timezone.utc)``)
             so the record says which zone it is in.
         finished: When the run finished.
-        fmt: The output format, a key of :data:`extract.writers.WRITERS`.
+        fmt: The output format, a key of :data:`planx.writers.WRITERS`.
         errors: The inputs that failed, e.g. ``{"source_path": ..., "error": ...}`` rows.
         details: More facts about the run (how many documents were reused, say), recorded
             after the counts.
@@ -103,7 +103,7 @@ def recorded_format(directory: str | Path, default: str | None = None) -> str:
     Args:
         directory: An output directory.
         default: The format of a directory without run.json (tables written by
-            :func:`~extract.writers.write_tables`, say); None: it must have one.
+            :func:`~planx.writers.write_tables`, say); None: it must have one.
 
     Raises:
         ExtractError: run.json is missing (and no ``default``), unreadable or names no known format.

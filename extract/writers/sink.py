@@ -6,7 +6,7 @@ together or not at all. A table's pieces are gathered and handed to the format a
 batch once they hold :data:`BATCH_ROWS` rows or number :data:`BATCH_FRAMES` (and at the end):
 the per-call costs of pandas, Parquet row groups and DuckDB inserts are paid per batch, not
 per document, and memory stays bounded by one batch per table. The temporaries of every file
-(:func:`~extract.writers.common.atomic_path`) are renamed into place only after every writer
+(:func:`~planx.writers.common.atomic_path`) are renamed into place only after every writer
 on them has closed cleanly; on any exception they are removed and the files already in the
 directory stay as they were. :class:`TableFilesSink` is the sink of the formats that write
 one file per table, each through a :class:`TableFile`.
@@ -37,7 +37,7 @@ BATCH_FRAMES = 100
 class Sink:
     """Receives tables in pieces and writes them into a directory when the ``with`` block ends.
 
-    Use as a context manager (:func:`extract.writers.open_sink` makes one). A format
+    Use as a context manager (:func:`planx.writers.open_sink` makes one). A format
     subclasses it with :meth:`_add_table` and :meth:`_write` and, where it needs them,
     :meth:`_start` and :meth:`_finish`; it opens its temporaries with :meth:`_temp` and
     registers what writes on them with ``self._open``, so that all of them are closed before
@@ -88,7 +88,7 @@ class Sink:
         The frames may be held until their batch is written: do not change them afterwards.
 
         Args:
-            tables: Table name to frame, typed as :func:`extract.dataset.frame` builds them.
+            tables: Table name to frame, typed as :func:`planx.dataset.frame` builds them.
                 A table's first frame fixes its columns (the contract's first, of the
                 contract's dtypes); later frames are reindexed to them, a missing column
                 becoming empty.

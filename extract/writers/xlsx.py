@@ -9,7 +9,7 @@ changed: control characters (other than tab and newline) are removed, and text l
 cell's 32,767 characters is cut there. An empty string reads back as null.
 
 A last sheet, ``columns``, documents every column of the contract tables in the workbook, from
-:mod:`extract.schema`: table, column, type, meaning and allowed values. Reading skips it.
+:mod:`planx.schema`: table, column, type, meaning and allowed values. Reading skips it.
 """
 
 from __future__ import annotations
