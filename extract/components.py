@@ -4,12 +4,12 @@ so :func:`registered` imports every module that has one (rules/pipeline.yaml ord
 from __future__ import annotations
 
 from .factories import REGISTERED, Declaration
-from .passes import agencies, areas, deadlines, measures, metadata, places, targets, timex
+from .passes import agencies, areas, context, deadlines, measures, metadata, places, quantity, targets, timex
 from .structure import boxes, headings, roles, sentences, tables
 
 #: The modules that register components, structure first.
-MODULES = (tables, headings, roles, boxes, sentences, metadata, timex, places, measures, targets, deadlines, areas,
-           agencies)
+MODULES = (tables, headings, roles, boxes, sentences, metadata, timex, places, quantity, context, measures, targets,
+           deadlines, areas, agencies)
 
 
 def registered() -> dict[str, Declaration]:

@@ -45,7 +45,9 @@ SPAN_VALUES = (
     "path", "role",                          # sections: heading path, role from rules/sections.yaml
     "title",                                 # boxes and tables
     "row", "col", "merged", "table",         # cells
-    "value", "rule", "cue_start",            # candidates: the parsed reading, the rule that found it
+    "value", "rule",                         # candidates: the parsed reading, the rule that found it
+    "kind", "kind_rule", "year", "year_rule",  # context of a quantity, and the rules that decided it
+    "responsible", "responsible_rule",       # context of a place
     "row_values",                            # decisions: the row's columns other than offsets
 )
 

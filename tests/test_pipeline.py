@@ -17,9 +17,9 @@ from .conftest import ROOT
 
 #: Every component planx registers, as spaCy's factory_registrations.json pins its own: a
 #: component added, renamed or lost shows here.
-COMPONENTS = ["planx_agencies", "planx_areas", "planx_boxes", "planx_deadlines", "planx_headings", "planx_measures",
-              "planx_metadata", "planx_places", "planx_sections", "planx_sentences", "planx_tables", "planx_targets",
-              "planx_time"]
+COMPONENTS = ["planx_agencies", "planx_areas", "planx_boxes", "planx_context", "planx_deadlines", "planx_headings",
+              "planx_measures", "planx_metadata", "planx_places", "planx_quantities", "planx_sections", "planx_sentences",
+              "planx_tables", "planx_targets", "planx_time"]
 
 
 def test_registered_components_are_pinned():
@@ -87,8 +87,8 @@ def _rules_copy(tmp_path, components):
     (lambda names: names + ["planx_tagger"], r"unknown component 'planx_tagger'; choose from planx_agencies"),
     (lambda names: [n for n in names if n != "planx_areas"], r"'planx_areas' is missing"),
     (lambda names: ["planx_targets"] + [n for n in names if n != "planx_targets"],
-     r"planx_targets requires doc\._\.period_start, doc\._\.period_end, which no component before it assigns; "
-     r"move it later"),
+     r"planx_targets requires doc\._\.period_start, doc\._\.period_end, span\._\.kind, span\._\.year, which no "
+     r"component before it assigns; move it later"),
     (lambda names: ["planx_boxes"] + [n for n in names if n != "planx_boxes"],
      r"planx_boxes reads span group 'headings', which no component before it writes; move it later"),
 ])

@@ -98,7 +98,7 @@ MISSPELLINGS = [
      "[rules/time.yaml -> patterns -> 0] unknown key 'exampels'; did you mean 'examples'? (allowed: id, intent, "
      "pattern, examples, counterexamples, kind, future_kind, years, past, month, offset, end_year)"),
     ("structure.yaml", "    counterexamples: [第一章节的内容]", "    counterexample: [第一章节的内容]",
-     "[rules/structure.yaml -> headings -> 0] unknown key 'counterexample'; did you mean 'counterexamples'?"),
+     "[rules/structure.yaml -> headings -> 1] unknown key 'counterexample'; did you mean 'counterexamples'?"),
     ("quantities.yaml", "    reading: doubling", "    raeding: doubling",
      "[rules/quantities.yaml -> patterns -> 2] unknown key 'raeding'; did you mean 'reading'?"),
     ("measures.yaml", "  max_chars: 30", "  max_char: 30",
@@ -133,7 +133,7 @@ WRONG_SHAPES = [
     ("time.yaml", "    past: true", "    past: [true]",
      "[rules/time.yaml -> patterns -> 5 -> past] is a list; write true or false"),
     ("structure.yaml", "    intent: 第一章 总则 — chapters of long plans and regulations\n", "",
-     "[rules/structure.yaml -> headings -> 0] needs key 'intent'; add it (required: id, intent, pattern)"),
+     "[rules/structure.yaml -> headings -> 1] needs key 'intent'; add it (required: id, intent, pattern)"),
 ]
 
 

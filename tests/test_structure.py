@@ -37,6 +37,16 @@ def heading_tree(doc):
         ("2025年，全市完成目标。", []),
         ("1.推进全市范围内各类企业开展质量提升行动，着力提高产品和服务质量水平，增强竞争力，满足需求，提高效益。",
          [(1, "1.推进全市范围内各类企业开展质量提升行动")]),
+        # work reports: year-led parts, numbered or not, are siblings
+        ("一、2023年工作回顾\n正文。\n二、2024年工作安排\n（一）稳增长", [(1, "一、2023年工作回顾"), (1, "二、2024年工作安排"),
+                                                          (2, "（一）稳增长")]),
+        ("2023年工作回顾\n（一）经济运行\n正文。\n2024年主要工作\n（一）扩内需",
+         [(1, "2023年工作回顾"), (2, "（一）经济运行"), (1, "2024年主要工作"), (2, "（一）扩内需")]),
+        ("2023年，全市经济平稳运行。", []),
+        # a 纲要 that opens with chapters before its first 篇: the 篇 still holds the chapters after it
+        ("第一章 发展环境\n第一篇 创新驱动\n第二章 科技创新\n第一节 基础研究",
+         [(1, "第一章 发展环境"), (1, "第一篇 创新驱动"), (2, "第二章 科技创新"), (3, "第一节 基础研究")]),
+        ("一﹒总体要求\n1﹒指导思想\n2．基本原则", [(1, "一﹒总体要求"), (2, "1﹒指导思想"), (2, "2.基本原则")]),  # NFKC folds ．
     ],
 )
 def test_headings(text, expected):
@@ -147,7 +157,7 @@ def test_a_section_is_read_with_its_ancestors_roles():
 
     doc = doc_of("一、发展基础\n（一）产业升级\n地区生产总值达到1万亿元。\n二、重点任务\n（一）推进创新\n正文。")
     assert roles_at(doc, doc.text.index("地区")) == {"review"}
-    assert roles_at(doc, doc.text.index("正文")) == set()
+    assert roles_at(doc, doc.text.index("正文")) == {"tasks"}
 
 
 ROLE_EXAMPLES = [(role, example) for role, spec in rules.load("sections")["roles"].items() for example in spec["examples"]]

@@ -1,18 +1,30 @@
-"""What the surroundings of an offset say: review or plan chapter, and the year in force.
+"""The context component: what the surroundings of a candidate decide about it.
 
-Shared by the targets and deadlines passes so both read a sentence's setting the same way:
-the role of the sections it sits in (a review of results or a plan of tasks) and the time
-expressions that scope it — its own, its paragraph's opening one, its section's opening one,
-and at last the plan period.
+After the ConText algorithm (medspaCy): modifiers from rules/context.yaml, each with a
+category, a direction and a scope, decide whether a quantity is a result (achieved) or a
+target; where none does, the role of its sections does (a review reports results). The
+year in force comes from the time expressions that scope the quantity — its sentence's,
+its paragraph's opening one, its section's opening one, and at last the plan period. A
+place is responsible when the words around it give it a task (rules/areas.yaml). Each
+decision is kept on the candidate with the rule that made it (``span._.kind_rule``…), so
+the table passes only read decisions.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import regex
 from spacy.tokens import Doc, Span
 
-from ..document import HEADINGS, PARAGRAPHS, SECTIONS, TIME, cached, candidate, paragraph_at, spans_at, spans_within, text_of
+from .. import rules
+from ..document import (BOXES, HEADINGS, PARAGRAPHS, PLACES, QUANTITIES, SECTIONS, SENTENCES, TABLES, TIME, cached,
+                        candidate, in_box, in_table, paragraph_at, sentence_at, spans_at, spans_within, text_of)
+from ..errors import RuleFileError
+from ..factories import component
+from ..rules import TimedPattern
 from ..structure.roles import roles_at
+from .places import INSIDE_WORD
 from .timex import TimeExpression
 
 
@@ -83,3 +95,134 @@ def _section_openings(doc: Doc, offset: int) -> list[TimeExpression]:
             if opening is not None and opening.kind == "by":
                 return [opening]
     return []
+
+
+def _after_list(text: str, places: list[Span], i: int) -> int:
+    """The offset after place ``i`` and the places coordinated with it (、/和/及)."""
+    separator = rules.pattern("areas", "separator")
+    end = places[i].end
+    for later in places[i + 1 :]:
+        gap = text[end : later.start]
+        if later.start >= end and separator.match(gap) and len(gap) <= 1:
+            end = later.end
+        else:
+            break
+    return end
+
+
+def responsibility(doc: Doc, places: list[Span], i: int) -> str:
+    """The rule by which place ``i`` is given a task by its sentence, or ``""``: never in a
+    review section or a 专栏 box, where places are reported, not tasked."""
+    place = places[i]
+    if in_review(doc, place.start) or in_box(doc, place.start):
+        return ""
+    text = text_of(doc)
+    after = text[_after_list(text, places, i) : place.end + 60]
+    if rules.pattern("areas", "after_cues").match(after):
+        return "areas.after_cues"
+    before = text[max(0, place.start - 6) : place.start]
+    for n in range(len(rules.load("areas")["around_cues"])):
+        if (rules.pattern("areas", "around_cues", n, "before").search(before)
+                and rules.pattern("areas", "around_cues", n, "after").match(text[place.end : place.end + 8])):
+            return f"areas.around_cues.{n}"
+    return ""
+
+
+# The context component -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Modifier:
+    """A cue and what it decides for the candidates within its reach (rules/context.yaml)."""
+
+    id: str
+    category: str
+    direction: str
+    scope: str
+    pattern: TimedPattern
+    terminators: TimedPattern | None
+
+
+_DIRECTIONS, _SCOPES = ("forward", "backward", "both"), ("clause", "sentence")
+
+
+def modifiers() -> tuple[Modifier, ...]:
+    """The modifiers of rules/context.yaml, compiled once per rule set.
+
+    Raises:
+        RuleFileError: a modifier's direction or scope is not one planx knows.
+    """
+    out = []
+    for n, rule in enumerate(rules.load_patterns("context", "modifiers")):
+        direction, scope = rule.get("direction", "both"), rule.get("scope", "sentence")
+        if direction not in _DIRECTIONS or scope not in _SCOPES:
+            raise RuleFileError(f"[rules/context.yaml -> modifiers -> {n}] direction must be one of "
+                                f"{', '.join(_DIRECTIONS)} and scope one of {', '.join(_SCOPES)}")
+        stop = rule.get("terminators")
+        out.append(Modifier(rule.id, rule.get("category"), direction, scope, rule.pattern,
+                            rules.compile_pattern(stop, f"context.yaml -> modifiers -> {n} -> terminators") if stop else None))
+    return tuple(out)
+
+
+def _scope(text: str, sentence: Span, start: int, scope: str) -> tuple[int, int]:
+    """The characters a modifier of ``scope`` reaches for a candidate at ``start``."""
+    if scope == "sentence":
+        return sentence.start, sentence.end
+    clause_end = rules.pattern("context", "clause_end")
+    before = [m.end() for m in clause_end.finditer(text, sentence.start, start)]
+    after = clause_end.search(text, start, sentence.end)
+    return (before[-1] if before else sentence.start), (after.start() if after else sentence.end)
+
+
+def _reaches(modifier: Modifier, text: str, cue_start: int, cue_end: int, start: int, end: int) -> bool:
+    """The cue at ``[cue_start, cue_end)`` reaches a candidate at ``[start, end)``."""
+    if modifier.direction == "forward" and cue_end > start or modifier.direction == "backward" and cue_start < end:
+        return False
+    if modifier.terminators is None:
+        return True
+    lo, hi = (cue_end, start) if cue_end <= start else (end, cue_start)
+    return lo >= hi or modifier.terminators.search(text, lo, hi) is None
+
+
+def kind_at(doc: Doc, sentence: Span, start: int, end: int) -> tuple[str, str]:
+    """``(kind, rule)`` of a quantity at ``[start, end)``: the first achieved modifier that
+    reaches it, else the first target one, else its sections' role, else the default."""
+    text = text_of(doc)
+    decided: dict[str, str] = {}
+    for modifier in modifiers():
+        lo, hi = _scope(text, sentence, start, modifier.scope)
+        for cue in modifier.pattern.finditer(text, lo, hi):
+            if _reaches(modifier, text, cue.start(), cue.end(), start, end):
+                decided.setdefault(modifier.category, f"context.{modifier.id}")
+                break
+    if "achieved" in decided:
+        return "achieved", decided["achieved"]
+    if "target" in decided:
+        return "target", decided["target"]
+    config = rules.load("context")
+    roles = roles_at(doc, start)
+    for role, kind in (config.get("section_kinds") or {}).items():
+        if role in roles:
+            return kind, f"section.{role}"
+    return config["default_kind"], "context.default"
+
+
+@component("planx_context", requires=("doc._.period_end",),
+           assigns=("span._.kind", "span._.kind_rule", "span._.year", "span._.year_rule", "span._.responsible",
+                    "span._.responsible_rule"),
+           reads=(QUANTITIES, PLACES, SENTENCES, SECTIONS, PARAGRAPHS, HEADINGS, TIME, BOXES, TABLES))
+def attach_context(doc: Doc) -> Doc:
+    """Decide each candidate's context: a quantity's kind and year, a place's responsibility,
+    each with the rule that decided it."""
+    for span in doc.spans[QUANTITIES]:
+        sentence = sentence_at(doc, span.start)
+        kind, kind_rule = kind_at(doc, sentence, span.start, span.end)
+        year, recurring = scoped_year(doc, span.start, sentence.start, sentence.end, forward=kind == "target")
+        year_rule = "context.time_in_force" if year is not None else ""
+        if year is None and kind == "target" and not recurring:
+            year, year_rule = doc._.period_end, "context.plan_period_end"
+        span._.kind, span._.kind_rule, span._.year, span._.year_rule = kind, kind_rule, year, year_rule
+    places = [span for span in doc.spans[PLACES] if span.label_ != INSIDE_WORD and not in_table(doc, span.start)]
+    for i, span in enumerate(places):
+        span._.responsible_rule = responsibility(doc, places, i)
+        span._.responsible = bool(span._.responsible_rule)
+    return doc

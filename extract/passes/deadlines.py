@@ -2,14 +2,16 @@
 
 Every time expression is a candidate; dropped are points in time (a date that only says
 when something happened), past periods relative to the plan (“十三五”时期 in a 十四五 plan),
-expressions in review chapters and 专栏 boxes, and those inside a cited title 《…》.
+expressions in 专栏 boxes and inside a cited title 《…》, and in review chapters those that
+do not look past the year the document reports on (a review's 今年上半年可建成 or 到2025年
+still sets a deadline; its 常态化 and 2022年 do not).
 """
 
 from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from ..document import BOXES, DEADLINES, SECTIONS, TIME, add_row, in_box, text_of
+from ..document import BOXES, DEADLINES, HEADINGS, SECTIONS, TIME, add_row, in_box, spans_at, text_of
 from ..factories import component
 from .context import in_book_title, in_review, time_expressions
 
@@ -20,10 +22,30 @@ def is_deadline(doc: Doc, t) -> bool:
     period_start = doc._.period_start
     if t.kind != "recurring" and t.end_year and period_start and t.end_year < period_start:
         return False
-    return not (in_book_title(text_of(doc), t.start) or in_review(doc, t.start) or in_box(doc, t.start))
+    if in_book_title(text_of(doc), t.start) or in_box(doc, t.start):
+        return False
+    return not in_review(doc, t.start) or _looks_ahead(doc, t)
 
 
-@component("planx_deadlines", requires=("doc._.period_start",), reads=(TIME, SECTIONS, BOXES), writes=(DEADLINES,))
+def _looks_ahead(doc: Doc, t) -> bool:
+    """A time expression in a review ends in or after the year the document reports on, or
+    (that year unknown) after the year its review section's heading names (2022年工作回顾)."""
+    if t.kind == "recurring" or t.end_year is None:
+        return False
+    if doc._.report_year is not None:
+        return t.end_year >= doc._.report_year
+    reviewed = _reviewed_years(doc, t.start)
+    return bool(reviewed) and t.end_year > max(reviewed)
+
+
+def _reviewed_years(doc: Doc, offset: int) -> list[int]:
+    """The years named in the headings of the review sections around ``offset``."""
+    return [e.end_year for section in spans_at(doc, SECTIONS, offset) if "review" in section._.role
+            for heading in spans_at(doc, HEADINGS, section.start) if heading.start == section.start
+            for e in time_expressions(doc) if heading.start <= e.start < heading.end and e.end_year]
+
+
+@component("planx_deadlines", requires=("doc._.period_start", "doc._.report_year"), reads=(TIME, SECTIONS, HEADINGS, BOXES), writes=(DEADLINES,))
 def find_deadlines(doc: Doc) -> Doc:
     """One row per forward-looking time expression."""
     doc.spans[DEADLINES] = []

@@ -17,9 +17,10 @@ from ..structure.roles import roles_at
 
 def is_task_section(doc: Doc, section: Span) -> bool:
     """False when the section or one of its ancestors has a role that holds no tasks
-    (rules/measures.yaml ``no_measures_in``), or it is a 专栏."""
-    roles = set(rules.lexicon("measures", "no_measures_in"))
-    return not roles & roles_at(doc, section.start) and not in_box(doc, section.start)
+    (rules/measures.yaml ``no_measures_in``) and none has the tasks role, or it is a 专栏."""
+    roles = roles_at(doc, section.start)
+    context = set(rules.lexicon("measures", "no_measures_in")) & roles
+    return not (context and "tasks" not in roles) and not in_box(doc, section.start)
 
 
 def lead_sentence(doc: Doc, para: Span) -> tuple[int, int, str] | None:

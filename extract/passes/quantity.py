@@ -24,9 +24,12 @@ from functools import lru_cache
 from typing import Any
 
 import regex
+from spacy.tokens import Doc
 
 from .. import rules
+from ..document import QUANTITIES, SENTENCES, TABLES, add_candidate, in_table, text_of
 from ..errors import RuleFileError
+from ..factories import component
 
 _RULES = "quantities"
 _PLACEHOLDER = regex.compile(r"\{([A-Z][A-Z_]*)\}")
@@ -446,3 +449,19 @@ def _read_doubling(g: _Grammar, rule, groups: dict) -> tuple[float, None, str] |
 
 
 _READINGS = {"number": _read_number, "fraction": _read_fraction, "doubling": _read_doubling}
+
+
+@component("planx_quantities", reads=(SENTENCES, TABLES), writes=(QUANTITIES,))
+def quantity_candidates(doc: Doc) -> Doc:
+    """Every quantity in the prose sentences (tables have their own pass), as a
+    ``quantities`` candidate labelled with its unit, offsets into the document."""
+    doc.spans[QUANTITIES] = []
+    text = text_of(doc)
+    for sentence in doc.spans[SENTENCES]:
+        if in_table(doc, sentence.start):
+            continue
+        for q in find_quantities(text[sentence.start : sentence.end]):
+            shifted = replace(q, start=q.start + sentence.start, end=q.end + sentence.start,
+                              cue_start=q.cue_start + sentence.start)
+            add_candidate(doc, QUANTITIES, 0, shifted, q.unit or "number")
+    return doc

@@ -1,40 +1,32 @@
 """Numeric targets in prose: every quantified commitment or reported result, one row a value.
 
-For each sentence of body text (tables and 专栏 boxes aside), the quantities found by
-:mod:`planx.passes.quantity` are read against their clause (:mod:`indicators`) for the
-indicator, against their chapter and cues for the kind (target or achieved), and against
-the time expressions in force for the year. ``…分别达到55000、17000、11000张`` gives three
-rows, each with its own branch of the subject and the shared unit.
+For each sentence of body text (tables and 专栏 boxes aside), the quantity candidates
+(:mod:`planx.passes.quantity`) are read against their clause (:mod:`indicators`) for the
+indicator; their kind (target or achieved) and year are what the context component
+(:mod:`planx.passes.context`) decided. ``…分别达到55000、17000、11000张`` gives three rows,
+each with its own branch of the subject and the shared unit.
 """
 
 from __future__ import annotations
 
-import regex
+from dataclasses import replace
 
+import regex
 from spacy.tokens import Doc, Span
 
 from .. import rules
-from ..document import BOXES, SENTENCES, TABLES, TARGETS, TIME, add_row, in_box, in_table, text_of
+from ..document import (BOXES, CELLS, QUANTITIES, SENTENCES, TABLES, TARGETS, add_row, candidate, in_box, in_table,
+                        spans_within, text_of)
 from ..factories import component
-from .context import in_review, scoped_year
 from .indicators import clause_bounds, has_predicate, read_clause, split_branches
 from .indicator_tables import table_targets
-from .quantity import Quantity, find_quantities
+from .quantity import Quantity
 
 _ASCII_DIGIT = regex.compile(r"\d")
 
 
 def _config() -> dict:
     return rules.load("targets")
-
-
-def kind_of(doc: Doc, sentence: str, offset: int) -> str:
-    """``achieved`` for results (review chapter, 同比-type cues), else ``target``."""
-    if rules.pattern("targets", "achieved_cues").search(sentence):
-        return "achieved"
-    if in_review(doc, offset) and not rules.pattern("targets", "target_cues").search(sentence):
-        return "achieved"
-    return "target"
 
 
 def _cue_start(q: Quantity) -> int:
@@ -67,8 +59,8 @@ def _groups(sentence: str, quantities: list[Quantity]) -> list[list[Quantity]]:
     return groups
 
 
-@component("planx_targets", requires=("doc._.period_start", "doc._.period_end"),
-           reads=(SENTENCES, TABLES, BOXES, TIME), writes=(TARGETS,))
+@component("planx_targets", requires=("doc._.period_start", "doc._.period_end", "span._.kind", "span._.year"),
+           reads=(SENTENCES, TABLES, CELLS, BOXES, QUANTITIES), writes=(TARGETS,))
 def find_targets(doc: Doc) -> Doc:
     """Target rows from prose sentences and indicator tables."""
     rows = []
@@ -84,8 +76,14 @@ def find_targets(doc: Doc) -> Doc:
 
 
 def _sentence_targets(doc: Doc, span: Span) -> list[dict]:
+    """Rows for the quantity candidates of one sentence, read with offsets into the sentence;
+    their kind and year are the context component's."""
     sentence = text_of(doc)[span.start : span.end]
-    quantities = find_quantities(sentence)
+    context = {}
+    for found in spans_within(doc, QUANTITIES, span.start, span.end):
+        q = candidate(found, Quantity)
+        context[replace(q, start=q.start - span.start, end=q.end - span.start, cue_start=q.cue_start - span.start)] = found
+    quantities = list(context)
     rows = []
     for group in _groups(sentence, quantities):
         first, last = group[0], group[-1]
@@ -105,17 +103,14 @@ def _sentence_targets(doc: Doc, span: Span) -> list[dict]:
         indicators = [reading.indicator] * len(group)
         if len(group) > 1:
             indicators = split_branches(reading.indicator, len(group)) or indicators
-        kind = kind_of(doc, sentence, span.start + first.start)
         for q, indicator in zip(group, indicators):
-            rows.append(_row(doc, span, q, last, indicator, kind, f"prose.{reading.shape}.{q.rule}"))
+            rows.append(_row(span, q, last, indicator, context[q], f"prose.{reading.shape}.{q.rule}"))
     return rows
 
 
-def _row(doc: Doc, span: Span, q: Quantity, last: Quantity, indicator: str, kind: str, rule: str) -> dict:
+def _row(span: Span, q: Quantity, last: Quantity, indicator: str, found: Span, rule: str) -> dict:
     start = span.start + q.start
-    year, recurring = scoped_year(doc, start, span.start, span.end, forward=kind == "target")
-    if year is None and kind == "target" and not recurring:
-        year = doc._.period_end
+    kind, year = found._.kind, found._.year
     comparator = q.comparator
     if comparator == "=" and last.comparator != "=" and q is not last:
         comparator = last.comparator  # 分别稳定在85和80以上: 以上 governs both

@@ -2,7 +2,9 @@
 
 A heading's level comes from the order numbering styles nest in *this* document: the first
 style met is level 1, a new style met under it is level 2, and meeting a style already on
-the stack closes everything below it. A numbered line whose first sentence is short is a
+the stack closes everything below it. Styles with a ``rank`` (篇 1, 章 2, 节 3, a work report's
+year-led 2024年工作安排 1) nest by rank wherever they first appear: one closes every ranked
+heading of its rank or below and every unranked one. A numbered line whose first sentence is short is a
 heading with its title up to that sentence end (``1.实施质量提升工程。积极推进…`` gives the
 title ``实施质量提升工程``); the body may continue on the same line.
 
@@ -27,6 +29,7 @@ def find_headings(doc: Doc) -> Doc:
     config = rules.load("structure")
     title_end = rules.pattern("structure", "heading_title_end")
     title_max = int(config["heading_title_max"])
+    ranks = {style.id: style.get("rank") for style in styles if style.get("rank") is not None}
     stack: list[str] = []
     doc.spans[HEADINGS] = []
     for para in doc.spans[PARAGRAPHS]:
@@ -41,7 +44,11 @@ def find_headings(doc: Doc) -> Doc:
         title_stop = _title_end(text_of(doc), title_start, para.end, title_end, title_max)
         if title_stop is None:
             continue
-        if style.id in stack:
+        if style.id in ranks:
+            while stack and (stack[-1] not in ranks or ranks[stack[-1]] >= ranks[style.id]):
+                stack.pop()
+            stack.append(style.id)
+        elif style.id in stack:
             del stack[stack.index(style.id) + 1 :]
         else:
             stack.append(style.id)
