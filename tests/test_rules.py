@@ -38,7 +38,8 @@ RULES = [(name, key, rule) for name, key, templates in PATTERN_LISTS
          for rule in rules.load_patterns(name, key, templates)]
 REGEXES = [(name, keys) for name in RULE_FILES if not name.endswith(".csv") for keys in rules.regex_keys(name)]
 # Placeholders the code fills in before compiling a single-value regex.
-REGEX_TEMPLATES = {("agencies", ("tag",)): tag_template}
+REGEX_TEMPLATES = {("agencies", ("tag",)): tag_template,
+                   ("metadata", ("plan_in_text",)): lambda: rule_templates("time")}
 
 
 def test_rule_files_found():
