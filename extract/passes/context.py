@@ -38,11 +38,12 @@ def _between(doc: Doc, start: int, end: int) -> list[TimeExpression]:
 
 def _opening(doc: Doc, para: Span) -> TimeExpression | None:
     """A time expression in the paragraph's first clause (after any heading label) scopes it."""
+    from .. import rules  # here, not at the top, to keep this change beside its one use
     start = para.start
     for head in spans_at(doc, HEADINGS, para.start):
         if head.start == para.start:
             start = head.end + 1
-    comma = regex.compile(r"[，。；：]").search(text_of(doc), start, para.end)
+    comma = rules.pattern("time", "opening_clause_end").search(text_of(doc), start, para.end)
     stop = comma.end() if comma else para.end
     found = _between(doc, start, stop)
     return found[0] if found else None
