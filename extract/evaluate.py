@@ -35,6 +35,7 @@ from .errors import ExtractError
 from .normalise import normalise_text
 from .writers import RUN_INFO, read_tables, recorded_format
 
+# Code, not a rule: it compares extracted text with the gold, it reads no plan.
 # Spaces and punctuation only: symbols (～ + × ℃ ㎡) are part of the wording.
 _STRIP = regex.compile(r"[\p{P}\s]+")
 

@@ -25,6 +25,7 @@ _LIST_SEPARATOR = "、"
 # Each pass only drops text or rewrites it to a canonical spelling, so a key settles within a
 # few passes; the bound only guards against a rule file whose rewrites undo each other.
 _MAX_PASSES = 32
+# Code, not a rule: character folding of keys; which words fold is in indicators.yaml.
 # Spaces, quote marks and title marks: 《“苏州制造”团体标准》 names the same standards as 苏州制造团体标准.
 _MARKS = regex.compile(r"[\s“”‘’\"'「」『』《》〈〉]+")
 # NFKC turns （） into ASCII brackets; plan text writes them full-width, and so do keys.
@@ -94,6 +95,7 @@ def _prepare(text: str) -> str:
     """``text`` with one spelling of each character: NFKC, upper-case ASCII, no spaces or quotes."""
     # NFKC twice: removing a space can leave a letter beside the combining mark it now takes (A´).
     text = unicodedata.normalize("NFKC", _MARKS.sub("", unicodedata.normalize("NFKC", text)))
+    # Code, not a rule: ASCII case folding (str.upper would also change ß, ﬁ and the like).
     return regex.sub(r"[a-z]+", lambda m: m.group(0).upper(), text.translate(_BRACKETS))
 
 

@@ -26,6 +26,8 @@ _SPACES = {c: " " for c in "\u00a0\u2002\u2003\u2009\u200a\u202f\u205f\u3000"}
 _DROP = {c: None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}
 _TABLE = str.maketrans({**_FULLWIDTH, **_SPACES, **_DROP})
 
+# Code, not rules (these four): they clean file-format debris (Word field codes, TOC dot
+# leaders, control characters, space runs), not the language of plans.
 _FIELD_CODE = regex.compile(r"\s*\b(?:TC|TOC|PAGEREF|HYPERLINK|REF)\b[^\n]*?\\\*\s*MERGEFORMAT\s*")
 _TOC_LINE = regex.compile(r"^.{1,60}?(?:\.{4,}|…{2,}|·{4,}|\s\.\s\.\s\.)\s*\d{1,4}$")
 _CONTROL = regex.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -50,6 +52,7 @@ def normalise_text(text: str) -> str:
     return "\n".join(normalise_line(line) for line in text.split("\n"))
 
 
+# Code, not a rule: which characters are ASCII letters or digits.
 _ASCII_EDGE = regex.compile(r"[A-Za-z0-9]")
 
 

@@ -361,6 +361,9 @@ class TimedPattern:
     def sub(self, repl, string: str, count: int = 0) -> str:
         return self._call(string, self.compiled.sub, repl, string, count)
 
+    def split(self, string: str, maxsplit: int = 0) -> list:
+        return self._call(string, self.compiled.split, string, maxsplit)
+
     def finditer(self, string: str, pos: int | None = None, endpos: int | None = None):
         # The limit covers the whole iteration (regex counts it from the call).
         matches = self._call(string, self.compiled.finditer, string, pos, endpos)

@@ -5,7 +5,9 @@ wrong shape or an undeclared file fails at load with one line naming its place."
 
 from __future__ import annotations
 
+import ast
 import shutil
+from pathlib import Path
 
 import pytest
 import yaml
@@ -38,7 +40,8 @@ RULES = [(name, key, rule) for name, key, templates in PATTERN_LISTS
          for rule in rules.load_patterns(name, key, templates)]
 REGEXES = [(name, keys) for name in RULE_FILES if not name.endswith(".csv") for keys in rules.regex_keys(name)]
 # Placeholders the code fills in before compiling a single-value regex.
-REGEX_TEMPLATES = {("agencies", ("tag",)): tag_template}
+REGEX_TEMPLATES = {("agencies", ("tag",)): tag_template,
+                   ("metadata", ("plan_in_text",)): lambda: rule_templates("time")}
 
 
 def test_rule_files_found():
@@ -160,3 +163,40 @@ def test_bad_rule_file_names_its_place(tmp_path):
 def test_rules_hash_is_stable():
     assert rules.rules_hash() == rules.rules_hash()
     assert len(rules.rules_hash()) == 64
+
+
+# Regex literals in the passes that are code, not rules about the language of plans:
+# tokenising numbers, template syntax, ASCII tests and bracket pairing. (file, pattern)
+MECHANICAL_REGEXES = {
+    ("extract/passes/quantity.py", r"\{([A-Z][A-Z_]*)\}"),  # rule-file template syntax
+    ("extract/passes/quantity.py", r"[A-Za-z]+"),
+    ("extract/passes/quantity.py", r"[0-9]+(?:\.[0-9]+)?"),
+    ("extract/passes/quantity.py", r"[0-9]+(?:\.[0-9]+)?|."),
+    ("extract/passes/quantity.py", r"[\s,]"),
+    ("extract/passes/quantity.py", r"\d"),
+    ("extract/passes/targets.py", r"\d"),
+    ("extract/passes/indicators.py", r"[（(][^（()）]*[）)]"),  # a bracket pair; max_kept_parenthetical is the rule
+}
+_PATTERN_CALLS = {"compile", "search", "match", "fullmatch", "finditer", "findall", "sub", "subn", "split"}
+
+
+def _regex_literals(folder):
+    """``(file, line, pattern)`` for every ``regex.X("…")``/``re.X("…")`` call under ``folder``."""
+    root = Path(__file__).resolve().parents[1]
+    for path in sorted((root / folder).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in ("regex", "re")
+                    and node.func.attr in _PATTERN_CALLS and node.args
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                yield path.relative_to(root).as_posix(), node.lineno, node.args[0].value
+
+
+def test_no_rule_regex_is_written_in_the_passes():
+    """A regex about how plans are worded lives in rules/ with its intent and examples, read
+    with rules.pattern; only the mechanical ones above may be literals in the passes."""
+    found = [hit for folder in ("extract/passes", "extract/structure") for hit in _regex_literals(folder)]
+    assert found, "the scan found no regex calls at all; has the layout changed?"
+    stray = [f"{file}:{line}: {pattern!r}" for file, line, pattern in found if (file, pattern) not in MECHANICAL_REGEXES]
+    assert not stray, ("regex literals in code; move each to its pass's rule file as {intent, pattern, examples, "
+                       "counterexamples} (or, if it only tokenises, add it to MECHANICAL_REGEXES): " + "; ".join(stray))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import regex
 from spacy.tokens import Doc, Span
 
 from .. import rules
@@ -54,7 +53,7 @@ def _opening(doc: Doc, para: Span) -> TimeExpression | None:
     for head in spans_at(doc, HEADINGS, para.start):
         if head.start == para.start:
             start = head.end + 1
-    comma = regex.compile(r"[，。；：]").search(text_of(doc), start, para.end)
+    comma = rules.pattern("time", "opening_clause_end").search(text_of(doc), start, para.end)
     stop = comma.end() if comma else para.end
     found = _between(doc, start, stop)
     return found[0] if found else None

@@ -7,19 +7,12 @@ from the unit column or a header such as ``（亿元）``; ``≥97`` gives compa
 
 from __future__ import annotations
 
-import regex
-
 from .. import rules
 from spacy.tokens import Doc, Span
 
 from ..document import TABLES, table_grid, text_of
 from .quantity import parse_quantity
 from .timex import find_time_expressions
-
-_HEADER_UNIT = regex.compile(r"[（(](?P<unit>[^（()）]{1,6})[）)]\s*$")
-_BASELINE_WORDS = regex.compile(r"基期|基数|基准|现状|现值|基础值")
-_TARGET_WORDS = regex.compile(r"目标|预期|规划值")
-
 
 def _column(header: list[str], key: str) -> int | None:
     pattern = rules.pattern("targets", "table_columns", key)
@@ -33,15 +26,17 @@ def _header_year(text: str) -> int | None:
 
 def year_columns(header: list[str], period: tuple[int | None, int | None]) -> tuple[list, list]:
     """``(baseline columns, target columns)`` as lists of ``(index, year)``."""
+    baseline_words = rules.pattern("targets", "table_columns", "baseline")
+    target_words = rules.pattern("targets", "table_columns", "target")
     dated = [(i, _header_year(text), text) for i, text in enumerate(header)]
-    dated = [(i, y, t) for i, y, t in dated if y or _TARGET_WORDS.search(t) or _BASELINE_WORDS.search(t)]
+    dated = [(i, y, t) for i, y, t in dated if y or target_words.search(t) or baseline_words.search(t)]
     if not dated:
         return [], []
     start = period[0]
     latest = max((y for _, y, _ in dated if y), default=None)
     baseline, target = [], []
     for i, year, text in dated:
-        is_baseline = bool(_BASELINE_WORDS.search(text)) or (
+        is_baseline = bool(baseline_words.search(text)) or (
             year is not None and ((start and year < start) or (not start and year != latest)))
         (baseline if is_baseline else target).append((i, year))
     return baseline, target
@@ -72,11 +67,12 @@ def _table_rows(doc: Doc, table: Span) -> list[dict]:
     if indicator_col is None or not target_cols:
         return []
     unit_col = _column(header, "unit")
+    unit_in_indicator = rules.pattern("targets", "unit_in_indicator")
     rows = []
     for cells in grid[1:]:
         indicator = text[cells[indicator_col].start : cells[indicator_col].end].strip()
         unit = text[cells[unit_col].start : cells[unit_col].end].strip() if unit_col is not None else ""
-        header_unit = _HEADER_UNIT.search(indicator)
+        header_unit = unit_in_indicator.search(indicator)
         if not unit and header_unit:
             unit = header_unit.group("unit")
         baseline = _first_value(text, cells, baseline_cols, unit)

@@ -18,10 +18,9 @@ import regex
 from .. import rules
 from .timex import find_time_expressions
 
-_CLAUSE_END = regex.compile(r"[，；。！？：,;!?\n]")
+# Code, not a rule: a bracket pair is punctuation; which ones are kept is max_kept_parenthetical.
 _PAREN = regex.compile(r"[（(][^（()）]*[）)]")
 _EDGE_PUNCT = "、，,；：: \t"
-_COMPARATOR = regex.compile(r"不少于|不低于|至少|超过|多于|不超过|不高于|突破")
 
 
 @dataclass(frozen=True)
@@ -39,8 +38,9 @@ def _pattern(key: str):
 
 def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
     """The clause around ``[start, end)``: from the last clause mark before to the next after."""
-    left = max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, start)), default=0)
-    right = _CLAUSE_END.search(sentence, end)
+    clause_end = _pattern("clause_end")
+    left = max((m.end() for m in clause_end.finditer(sentence, 0, start)), default=0)
+    right = clause_end.search(sentence, end)
     return left, right.start() if right else len(sentence)
 
 
@@ -67,7 +67,7 @@ def object_phrase(after: str, sentence_rest: str) -> tuple[str, str]:
     """
     text = after.lstrip("的以上余多左右 ")
     if text.startswith("由"):
-        made = regex.search(r"(?:组成|构成|参与)的(?P<head>[^，；。]+)", sentence_rest)
+        made = _pattern("made_of").search(sentence_rest)
         if made:
             return made.group("head"), ""
     verb = _pattern("phrase_verbs").search(text, 1) if len(text) > 1 else None
@@ -92,7 +92,7 @@ def read_clause(sentence: str, cue_start: int, end: int, item_start: int, item_e
     if predicate and predicate.start() > 0:
         subject = clean(before[: predicate.start()])
         # 开展不少于200项质量攻关: a comparator after a verb qualifies the verb's object.
-        qualifies_object = _COMPARATOR.fullmatch(predicate.group(0)) and _pattern("object_verbs").search(subject)
+        qualifies_object = _pattern("object_comparators").fullmatch(predicate.group(0)) and _pattern("object_verbs").search(subject)
         if subject and not qualifies_object:
             return Reading(subject, "subject_predicate", predicate.group(0))
     noun, rest = object_phrase(after, sentence[end:])
@@ -120,8 +120,8 @@ def split_branches(subject: str, count: int) -> list[str] | None:
 
     ``生产性和生活性服务行业顾客满意度`` with 2 → 生产性服务行业顾客满意度, 生活性服务行业顾客满意度.
     """
-    subject = regex.sub(r"等[^、和及与]{0,12}$", "", subject)
-    parts = [p for p in regex.split(r"[、和及与]", subject) if p]
+    subject = _pattern("list_etc").sub("", subject)
+    parts = [p for p in _pattern("branch_joiner").split(subject) if p]
     if len(parts) != count:
         return None
     first, last = parts[0], parts[-1]

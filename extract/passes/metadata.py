@@ -7,14 +7,12 @@ empty: a guessed issuer is worse than none.
 
 from __future__ import annotations
 
-import regex
-
 from spacy.tokens import Doc
 
 from .. import rules
 from ..document import DOCUMENT_FACTS, text_of
 from ..factories import component
-from .quantity import parse_number
+from .quantity import parse_number, rule_templates
 from .places import region_of
 from .timex import five_year_period
 
@@ -31,8 +29,9 @@ def find_title(doc: Doc, lines: list[str]) -> str:
     """The first short line that names a kind of document, else a 现就…提出…意见 phrase."""
     config = _config()
     kinds = rules.pattern("metadata", "title_kind")
+    punctuation = rules.pattern("metadata", "title_punctuation")
     for line in lines[: config["title_search_lines"]]:
-        if len(line) <= 60 and kinds.search(line) and not regex.search(r"[。；，]", line) and not line.startswith("《"):
+        if len(line) <= 60 and kinds.search(line) and not punctuation.search(line) and not line.startswith("《"):
             return line.strip("《》")
     phrase = rules.pattern("metadata", "title_phrase")
     match = phrase.search(text_of(doc)[:3000])
@@ -49,9 +48,9 @@ def find_issuer(doc: Doc, lines: list[str]) -> str:
     for i, line in enumerate(tail):
         if org.fullmatch(line) and i + 1 < len(tail) and parse_date(tail[i + 1]):
             return line
-    head = lines[:3]
-    for line in head:
-        match = regex.match(r"^(?P<org>.{2,30}?(?:人民政府|办公厅|办公室|委员会))关于", line)
+    before_about = rules.pattern("metadata", "issuer_before_about")
+    for line in lines[:3]:
+        match = before_about.match(line)
         if match:
             return match.group("org")
     return ""
@@ -59,7 +58,7 @@ def find_issuer(doc: Doc, lines: list[str]) -> str:
 
 def parse_date(line: str) -> str:
     """``2016年7月7日`` or ``二〇一六年七月七日`` as ISO ``2016-07-07``; ``""`` when not a date."""
-    match = regex.fullmatch(r"(?P<y>[0-9〇零一二三四五六七八九]{4})年(?P<m>[0-9一二三四五六七八九十]{1,3})月(?P<d>[0-9一二三四五六七八九十]{1,3})日", line.strip())
+    match = rules.pattern("metadata", "date").fullmatch(line.strip())
     if not match:
         return ""
     year = "".join(str("〇一二三四五六七八九".index(ch)) if ch in "〇一二三四五六七八九" else ("0" if ch == "零" else ch)
@@ -81,16 +80,17 @@ def find_issue_date(lines: list[str]) -> str:
 def find_period(doc: Doc, title: str, issue_date: str) -> tuple[int | None, int | None]:
     """The plan period: years in the title, a five-year plan named in the title, else the
     five-year plan named in the text that contains the issue year."""
-    years = regex.search(r"(?P<a>(?:19|20)[0-9]{2})\s*[-—–～至到]\s*(?P<b>(?:19|20)[0-9]{2})年", title)
+    years = rules.pattern("metadata", "period_years").search(title)
     if years:
         return int(years.group("a")), int(years.group("b"))
-    plan = regex.search(r"十[一二三四五六七八九]?五|[一二三四五六七八九]五(?=[”\"」』]?(?:规划|计划|时期|期间))", title)
+    plan = rules.pattern("metadata", "title_plan").search(title)
     if plan and five_year_period(plan.group(0)):
         return five_year_period(plan.group(0))
     if issue_date:
         year = int(issue_date[:4])
-        for match in regex.finditer(r"“?(十[一二三四五六七八九]?五|[一二三四五六七八九]五)”?", text_of(doc)):
-            period = five_year_period(match.group(1))
+        named = rules.pattern("metadata", "plan_in_text", template=rule_templates("time"))
+        for match in named.finditer(text_of(doc)):
+            period = five_year_period(match.group("fyp"))
             if period and period[0] <= year <= period[1]:
                 return period
     return None, None

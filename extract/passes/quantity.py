@@ -32,6 +32,8 @@ from ..errors import RuleFileError
 from ..factories import component
 
 _RULES = "quantities"
+# Code, not rules: the syntax of rule-file templates ({NUM}) and the characters numbers
+# are tokenised into; how plans write amounts is in quantities.yaml.
 _PLACEHOLDER = regex.compile(r"\{([A-Z][A-Z_]*)\}")
 _ASCII_WORD = regex.compile(r"[A-Za-z]+")
 # ASCII digits only: normalisation folds full-width ones, and \d also matches digits newer

@@ -52,7 +52,7 @@ def _groups(sentence: str, quantities: list[Quantity]) -> list[list[Quantity]]:
         if groups:
             prev = groups[-1][-1]
             between = sentence[prev.end : _cue_start(q)]
-            if regex.fullmatch(r"\s*[、和及与]\s*", between) and "分别" in sentence[: _cue_start(groups[-1][0])][-12:]:
+            if rules.pattern("targets", "value_joiner").fullmatch(between) and "分别" in sentence[: _cue_start(groups[-1][0])][-12:]:
                 groups[-1].append(q)
                 continue
         groups.append([q])
