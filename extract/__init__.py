@@ -23,7 +23,8 @@ __version__ = _installed_version()
 
 #: Public function -> the module that defines it, imported on first use.
 _LAZY = {"run": "planx.api", "load_document": "planx.api", "compare": "planx.comparison",
-         "visualize": "planx.review"}
+         "visualize": "planx.review", "load": "planx.pipeline", "read": "planx.pipeline", "parse": "planx.pipeline",
+         "to_tables": "planx.consumer"}
 
 __all__ = sorted(_LAZY)
 

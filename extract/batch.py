@@ -36,6 +36,7 @@ from .errors import ExtractError, IngestError
 from .dataset import COLUMNS, frame
 from .writers import atomic_path, build_run_info, open_sink, write_run_info
 from .log import LOGGER, capture_library_warnings
+from .writers.docbin import doc_bytes
 from .writers.runinfo import file_sha256, read_run_info, remove_earlier_files, written_files
 
 #: Where, inside an output directory, each document's rows are kept for the next run.
@@ -55,7 +56,8 @@ class Outcome:
     """What became of one job: its rows table by table, or the one-line error.
 
     ``warnings`` are those the reading libraries logged on the file (pdfminer's ``Could not
-    get FontBBox…``, say): the file was read only with their workarounds.
+    get FontBBox…``, say): the file was read only with their workarounds. ``doc`` is the Doc
+    as DocBin bytes when the batch keeps Docs (``--format spacy``).
     """
 
     job: Job
@@ -64,6 +66,7 @@ class Outcome:
     error: str | None = None
     reused: bool = False
     warnings: tuple[str, ...] = ()
+    doc: bytes | None = None
 
 
 def plan(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Job]:
@@ -142,10 +145,11 @@ def tree_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def extract_job(job: Job, rules_dir: str | None = None,
-                expected: str | None = None) -> tuple[dict[str, list[dict]] | None, str | None]:
-    """Extract one job: ``(rows, None)``, or ``(None, error)`` for a problem with the file
-    or with planx; never raises.
+def extract_job(job: Job, rules_dir: str | None = None, expected: str | None = None,
+                keep_doc: bool = False) -> tuple[dict[str, list[dict]] | None, str | None, bytes | None]:
+    """Extract one job: ``(rows, None, doc)``, or ``(None, error, None)`` for a problem with
+    the file or with planx; never raises. ``doc`` is the Doc as DocBin bytes when
+    ``keep_doc``, else None.
 
     Runs in a worker process, perhaps on another machine, so it is told the rules
     directory the user chose (None: the rules this process already uses) and the
@@ -157,15 +161,17 @@ def extract_job(job: Job, rules_dir: str | None = None,
         with rules.using(rules_dir):
             if expected is not None and fingerprint() != expected:
                 return None, (f"{job.path}: this worker runs planx/rules {fingerprint()[:18]}…, the client "
-                              f"{expected[:18]}…; install the same planx and rules on every worker")
-            return extract_document(job.path, job.doc_id).rows, None
+                              f"{expected[:18]}…; install the same planx and rules on every worker"), None
+            extraction = extract_document(job.path, job.doc_id)
+            return extraction.rows, None, (doc_bytes(extraction.document) if keep_doc else None)
     except IngestError as err:
-        return None, str(err)
+        return None, str(err), None
     except ExtractError as err:
-        return None, f"{job.path}: {err}"
+        return None, f"{job.path}: {err}", None
     except Exception as err:  # a bug met on one file must not cost the batch its other files
         detail = str(err).splitlines()[0] if str(err) else ""
-        return None, f"{job.path}: planx failed on this file ({type(err).__name__}: {detail}); please report it with the file"
+        return (None, f"{job.path}: planx failed on this file ({type(err).__name__}: {detail}); please report it "
+                      "with the file", None)
 
 
 class JobResult(NamedTuple):
@@ -174,10 +180,13 @@ class JobResult(NamedTuple):
     rows: dict[str, list[dict]] | None
     error: str | None
     warnings: tuple[str, ...]
+    doc: bytes | None = None
 
 
-def extract_job_keeping_warnings(job: Job, rules_dir: str | None = None, expected: str | None = None) -> JobResult:
-    """:func:`extract_job`, with the libraries' warnings on the file kept and sent back.
+def extract_job_keeping_warnings(job: Job, rules_dir: str | None = None, expected: str | None = None,
+                                 keep_doc: bool = False) -> JobResult:
+    """:func:`extract_job`, with the libraries' warnings on the file kept and sent back, and
+    with ``keep_doc`` the Doc itself as DocBin bytes (for ``--format spacy``).
 
     Where the job runs (a worker process, a Dask worker) nobody would see them; sent back,
     they are counted and logged by the process that writes the tables.
@@ -188,8 +197,8 @@ def extract_job_keeping_warnings(job: Job, rules_dir: str | None = None, expecte
         (None, ())
     """
     with capture_library_warnings() as warnings:
-        rows, error = extract_job(job, rules_dir, expected)
-    return JobResult(rows, error, tuple(warnings))
+        rows, error, doc = extract_job(job, rules_dir, expected, keep_doc)
+    return JobResult(rows, error, tuple(warnings), doc)
 
 
 def _log_warnings(outcome: Outcome) -> None:
@@ -243,7 +252,7 @@ class RowCache:
 
 
 def run_jobs(jobs: list[Job], *, workers: int = 1, executor: Executor | None = None,
-             cache: RowCache | None = None, force: bool = False) -> Iterator[Outcome]:
+             cache: RowCache | None = None, force: bool = False, keep_docs: bool = False) -> Iterator[Outcome]:
     """Yield one :class:`Outcome` per job, in the order of ``jobs``.
 
     Args:
@@ -252,10 +261,12 @@ def run_jobs(jobs: list[Job], *, workers: int = 1, executor: Executor | None = N
         executor: Runs the extractions instead (e.g. a Dask client's ``get_executor()``).
         cache: Reuse and remember rows here; None extracts everything.
         force: Extract every file again even where the cache holds its rows.
+        keep_docs: Send each Doc back too (``Outcome.doc``); the cache keeps rows only, so
+            every file is extracted again.
     """
     hashes = {job: file_sha256(job.path) for job in jobs}
     reused = {}
-    if cache is not None and not force:
+    if cache is not None and not force and not keep_docs:
         reused = {job: rows for job in jobs if (rows := cache.get(job, hashes[job])) is not None}
     todo = [job for job in jobs if job not in reused]
     chosen = rules.chosen_rules_dir()
@@ -265,21 +276,22 @@ def run_jobs(jobs: list[Job], *, workers: int = 1, executor: Executor | None = N
     if executor is None and workers > 1 and len(todo) > 1:
         # The first file is extracted here, before the workers fork: they inherit the rules
         # and gazetteer it loaded instead of each loading them again.
-        first = extract_job_keeping_warnings(todo[0])
+        first = extract_job_keeping_warnings(todo[0], keep_doc=keep_docs)
         pool = ProcessPoolExecutor(min(workers, len(todo) - 1), mp_context=_context())
         fresh = itertools.chain([first], pool.map(extract_job_keeping_warnings, todo[1:], [rules_dir] * (len(todo) - 1),
-                                                  expected[1:]))
+                                                  expected[1:], [keep_docs] * (len(todo) - 1)))
     elif executor is not None:
-        fresh = executor.map(extract_job_keeping_warnings, todo, [rules_dir] * len(todo), expected)
+        fresh = executor.map(extract_job_keeping_warnings, todo, [rules_dir] * len(todo), expected,
+                             [keep_docs] * len(todo))
     else:
-        fresh = map(extract_job_keeping_warnings, todo)
+        fresh = map(extract_job_keeping_warnings, todo, [None] * len(todo), [None] * len(todo), [keep_docs] * len(todo))
     try:
         for job in jobs:
             if job in reused:
                 yield Outcome(job, hashes[job], rows=reused[job], reused=True)
                 continue
-            rows, error, warnings = next(fresh)
-            outcome = Outcome(job, hashes[job], rows=rows, error=error, warnings=warnings)
+            rows, error, warnings, doc = next(fresh)
+            outcome = Outcome(job, hashes[job], rows=rows, error=error, warnings=warnings, doc=doc)
             _log_warnings(outcome)
             if cache is not None:
                 cache.put(outcome)
@@ -389,7 +401,9 @@ def _write_tables(jobs: list[Job], output: Path, fmt: str, report: BatchReport, 
     cache = RowCache(output / CACHE_DIR)
     hashes = {}
     with open_sink(output, fmt) as sink:
-        for outcome in run_jobs(jobs, workers=workers, executor=executor, cache=cache, force=force):
+        keep_docs = hasattr(sink, "add_doc")  # a format that stores the Docs themselves
+        for outcome in run_jobs(jobs, workers=workers, executor=executor, cache=cache, force=force,
+                                keep_docs=keep_docs):
             hashes[outcome.job] = outcome.sha256
             if outcome.error is not None:
                 error = {"source_path": str(outcome.job.path), "error": outcome.error}
@@ -399,6 +413,8 @@ def _write_tables(jobs: list[Job], output: Path, fmt: str, report: BatchReport, 
                 tables = outcome.rows
                 report.reused += outcome.reused
                 report.extracted += not outcome.reused
+            if outcome.doc is not None:
+                sink.add_doc(outcome.doc)
             report.with_workarounds += bool(outcome.warnings)
             sink.append({name: frame(name, rows) for name, rows in tables.items()})
             report.counts.update({name: len(rows) for name, rows in tables.items()})

@@ -15,7 +15,7 @@ from .batch import build_dataset, plan
 from .document import text_of
 from .errors import ExtractError
 from .log import show_on_stderr
-from .writers import WRITERS
+from .writers import TABLE_FORMATS, WRITERS
 
 
 class _Group(click.Group):
@@ -334,7 +334,7 @@ def review(output_dir, report, fmt, source_dir):
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Also write the table to this directory (not DIRECTORY): compare.csv, .parquet or "
                    ".jsonl, or a compare sheet or table in planx.xlsx or planx.duckdb.")
-@click.option("--format", "fmt", type=click.Choice(sorted(WRITERS)), default="csv", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(TABLE_FORMATS), default="csv", show_default=True,
               help="Format of the table written to --output.")
 @click.option("--input-format", type=click.Choice(sorted(WRITERS)), default=None,
               help="The format DIRECTORY was written in (default: the one its run.json records).")

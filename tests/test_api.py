@@ -61,6 +61,11 @@ PUBLIC_CALLS = {
     "load_document": lambda tables: planx.load_document(SUZHOU)._.doc_id == SUZHOU.stem,
     "compare": lambda tables: "中国质量奖" in set(planx.compare(tables)["indicator_key"]),
     "visualize": lambda tables: SUZHOU.stem in planx.visualize(tables).html,
+    "load": lambda tables: "planx_targets" in planx.load().pipe_names,
+    "read": lambda tables: len(planx.read(SUZHOU).spans["targets"]) == (tables["targets"]["doc_id"] == SUZHOU.stem).sum(),
+    "parse": lambda tables: [s.text for s in planx.parse("到2025年，建成10个中心。").spans["deadlines"]] == ["到2025年"],
+    "to_tables": lambda tables: planx.to_tables([planx.read(SUZHOU)])["targets"]["value"].tolist()
+    == tables["targets"][tables["targets"]["doc_id"] == SUZHOU.stem]["value"].tolist(),
 }
 
 

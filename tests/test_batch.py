@@ -273,7 +273,7 @@ def test_batch_failed_file_is_tried_again_next_run(tmp_path, corpus):
 
 
 def test_batch_worker_with_other_rules_refuses(corpus):
-    rows, error = extract_job(Job(SEED_FILES[0], "x"), None, expected="0.0.0:not-these-rules")
+    rows, error, _doc = extract_job(Job(SEED_FILES[0], "x"), None, expected="0.0.0:not-these-rules")
     assert rows is None and "install the same planx and rules on every worker" in error
 
 

@@ -96,3 +96,34 @@ def test_a_wrong_pipeline_fails_at_load_naming_the_fix(tmp_path, change, message
     copy = _rules_copy(tmp_path, change(pipeline.component_names()))
     with rules.using(copy), pytest.raises(RuleFileError, match=message):
         pipeline.load()
+
+
+def test_extract_format_spacy_writes_a_docbin_that_reads_back_as_the_tables(tmp_path):
+    """--format spacy keeps every Doc (candidates included); its tables are the CSV run's."""
+    from click.testing import CliRunner
+
+    from planx.cli import cli
+    from planx.writers import read_tables
+    from planx.writers.docbin import read_docs
+
+    source = str(ROOT / "corpus" / "suzhou-quality-plan-14fyp.txt")
+    for fmt in ("spacy", "csv"):
+        result = CliRunner().invoke(cli, ["extract", source, "-o", str(tmp_path / fmt), "--format", fmt, "--no-progress"])
+        assert result.exit_code == 0, result.output
+    (doc,) = read_docs(tmp_path / "spacy")
+    assert doc._.doc_id == "suzhou-quality-plan-14fyp"
+    assert len(doc.spans[TIME]) >= len(doc.spans["deadlines"]) > 0
+    assert all(span._.kind in ("target", "achieved") for span in doc.spans["quantities"])
+    spacy_tables, csv_tables = read_tables(tmp_path / "spacy", "spacy"), read_tables(tmp_path / "csv", "csv")
+    for table in ("targets", "deadlines", "areas", "measures"):
+        columns = ["start", "end", "rule"]
+        assert spacy_tables[table][columns].equals(csv_tables[table][columns]), table
+
+
+def test_displacy_renders_a_span_group():
+    """What the README shows a notebook user: displaCy draws any span group of a planx Doc."""
+    from spacy import displacy
+
+    doc = pipeline.parse("一、重点任务\n（一）推进创新\n到2025年，全市新建5G基站1万个。", period_start=2021, period_end=2025)
+    html = displacy.render(doc, style="span", options={"spans_key": "targets"}, page=False)
+    assert html.count("target") == 1 and "万" in html

@@ -29,7 +29,7 @@ import planx
 from planx import ingest, rules, schema
 from planx.dataset import COLUMNS, frame
 from planx.evaluate import ATTRIBUTES
-from planx.writers import (READERS, RUN_INFO, WRITERS, build_run_info, neutralise_formulas, open_sink, read_tables,
+from planx.writers import (READERS, RUN_INFO, TABLE_FORMATS, WRITERS, build_run_info, neutralise_formulas, open_sink, read_tables,
                              write_run_info, write_tables)
 from planx.writers import csv as csv_writer
 from planx.writers import duckdb as duckdb_writer
@@ -133,14 +133,20 @@ def tables() -> dict[str, pd.DataFrame]:
 
 
 def test_writers_cover_every_format():
-    assert sorted(WRITERS) == sorted(READERS) == ["csv", "duckdb", "jsonl", "parquet", "parquet-dataset", "xlsx"]
+    assert sorted(WRITERS) == sorted(READERS) == ["csv", "duckdb", "jsonl", "parquet", "parquet-dataset", "spacy", "xlsx"]
+    assert list(TABLE_FORMATS) == ["csv", "duckdb", "jsonl", "parquet", "parquet-dataset", "xlsx"]
+
+
+def test_a_doc_format_refuses_bare_tables(tmp_path, tables):
+    with pytest.raises(ValueError, match="stores each document's Doc, not tables: write it with planx extract"):
+        write_tables(tables, tmp_path, "spacy")
 
 
 def test_sample_covers_every_contract_table():
     assert set(ROWS) == set(COLUMNS)
 
 
-@pytest.mark.parametrize("fmt", sorted(WRITERS))
+@pytest.mark.parametrize("fmt", TABLE_FORMATS)
 def test_writers_round_trip(tmp_path, tables, fmt):
     write_tables(tables, tmp_path, fmt)
     back = read_tables(tmp_path, fmt)
@@ -150,7 +156,7 @@ def test_writers_round_trip(tmp_path, tables, fmt):
         pd.testing.assert_frame_equal(back[name], expected, obj=f"{fmt}:{name}")
 
 
-@pytest.mark.parametrize("fmt", sorted(WRITERS))
+@pytest.mark.parametrize("fmt", TABLE_FORMATS)
 def test_writers_keep_formula_like_text_as_data(tmp_path, tables, fmt):
     write_tables(tables, tmp_path, fmt)
     targets = read_tables(tmp_path, fmt)["targets"].set_index("target_id")
@@ -317,7 +323,7 @@ def _snapshot(directory: Path) -> dict[str, bytes]:
     return {path.relative_to(directory).as_posix(): path.read_bytes() for path in directory.rglob("*") if path.is_file()}
 
 
-@pytest.mark.parametrize("fmt", sorted(WRITERS))
+@pytest.mark.parametrize("fmt", TABLE_FORMATS)
 def test_failed_write_leaves_no_file(tmp_path, monkeypatch, tables, fmt):
     error = _inject_failure(fmt, monkeypatch)
     with pytest.raises(error):
@@ -325,7 +331,7 @@ def test_failed_write_leaves_no_file(tmp_path, monkeypatch, tables, fmt):
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("fmt", sorted(WRITERS))
+@pytest.mark.parametrize("fmt", TABLE_FORMATS)
 def test_failed_write_keeps_the_previous_files(tmp_path, monkeypatch, tables, fmt):
     write_tables(tables, tmp_path, fmt)
     before = _snapshot(tmp_path)
@@ -358,7 +364,7 @@ def _stream(directory: Path, fmt: str, pieces: list[dict[str, pd.DataFrame]]):
     return sink
 
 
-@pytest.mark.parametrize("fmt", sorted(WRITERS))
+@pytest.mark.parametrize("fmt", TABLE_FORMATS)
 def test_sink_round_trip_over_several_appends(tmp_path, monkeypatch, tables, fmt):
     # A batch per append: the later pieces go to files that the first one started.
     monkeypatch.setattr(sink_module, "BATCH_FRAMES", 1)
@@ -395,7 +401,7 @@ def test_sink_refuses_a_column_its_table_did_not_start_with(tmp_path, tables):
 
 
 @pytest.mark.parametrize("previous", [False, True], ids=["empty", "previous"])
-@pytest.mark.parametrize("fmt", sorted(WRITERS))
+@pytest.mark.parametrize("fmt", TABLE_FORMATS)
 def test_failed_stream_leaves_the_directory_as_it_was(tmp_path, monkeypatch, tables, fmt, previous):
     if previous:
         write_tables(tables, tmp_path, fmt)
@@ -414,7 +420,7 @@ def test_failed_stream_leaves_the_directory_as_it_was(tmp_path, monkeypatch, tab
     assert ALL_TEMP_FILES == sheet_files
 
 
-@pytest.mark.parametrize("fmt", sorted(WRITERS))
+@pytest.mark.parametrize("fmt", TABLE_FORMATS)
 def test_same_appends_write_the_same_files(tmp_path, monkeypatch, tables, fmt):
     first = _stream(tmp_path / "first", fmt, _pieces(tables))
     # A day later by the clock: no time of writing may reach the files.

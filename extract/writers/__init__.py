@@ -12,6 +12,9 @@ jsonl      ``<table>.jsonl`` each                one object per row, Chinese as 
 duckdb     ``planx.duckdb``                      the tables plus joining views
 parquet-   ``<table>/part-NNNNN.parquet``        a partitioned dataset, a part per
 dataset                                          batch (the Dask engine's default)
+spacy      ``planx.spacy``                       spaCy's DocBin of every Doc: span
+                                                 groups, candidates, rows; the tables
+                                                 are rebuilt from it when read
 =========  ====================================  =====================================
 
 Tables are written through a sink (:func:`open_sink`) that takes them a piece at a time, a
@@ -57,7 +60,7 @@ Reader = Callable[[Path], dict[str, pd.DataFrame]]
 #: Format name -> (its module here, the extra it needs: None for the core install).
 _FORMATS: dict[str, tuple[str, str | None]] = {
     "csv": ("csv", None), "parquet": ("parquet", "parquet"), "parquet-dataset": ("parquet_dataset", "parquet"),
-    "xlsx": ("xlsx", "xlsx"), "jsonl": ("jsonl", None), "duckdb": ("duckdb", "duckdb")}
+    "xlsx": ("xlsx", "xlsx"), "jsonl": ("jsonl", None), "duckdb": ("duckdb", "duckdb"), "spacy": ("docbin", None)}
 
 
 def _module(fmt: str) -> ModuleType:
@@ -94,9 +97,14 @@ def _read(fmt: str, directory: Path) -> dict[str, pd.DataFrame]:
 WRITERS: dict[str, Callable[..., Sink]] = {name: partial(_new_sink, name) for name in _FORMATS}
 #: Format name -> reader of a directory written in that format.
 READERS: dict[str, Reader] = {name: partial(_read, name) for name in _FORMATS}
+#: Formats that store each document's Doc rather than tables: ``planx extract`` writes them,
+#: and they read back as tables.
+DOC_FORMATS = frozenset({"spacy"})
+#: Formats a set of tables can be written in (:func:`write_tables`, ``planx compare -o``).
+TABLE_FORMATS = tuple(sorted(set(_FORMATS) - DOC_FORMATS))
 
-__all__ = ["READERS", "RUN_INFO", "WRITERS", "Sink", "atomic_path", "build_run_info", "neutralise_formulas", "recorded_format",
-           "open_sink", "read_tables", "write_run_info", "write_tables"]
+__all__ = ["DOC_FORMATS", "READERS", "RUN_INFO", "TABLE_FORMATS", "WRITERS", "Sink", "atomic_path", "build_run_info",
+           "neutralise_formulas", "recorded_format", "open_sink", "read_tables", "write_run_info", "write_tables"]
 
 
 def _check(fmt: str) -> None:
@@ -153,7 +161,7 @@ def write_tables(tables: Mapping[str, pd.DataFrame], directory: str | Path, fmt:
         The paths written: one per table, or the one workbook or database.
 
     Raises:
-        ValueError: ``fmt`` is not a known format.
+        ValueError: ``fmt`` is not a known format, or stores Docs (:data:`DOC_FORMATS`).
         MissingExtraError: ``fmt`` needs an extra that is not installed (parquet, xlsx, duckdb).
 
     Example:
@@ -164,6 +172,9 @@ def write_tables(tables: Mapping[str, pd.DataFrame], directory: str | Path, fmt:
         >>> [path.name for path in write_tables({"targets": targets}, tempfile.mkdtemp())]
         ['targets.csv']
     """
+    if fmt in DOC_FORMATS:
+        raise ValueError(f"The {fmt} format stores each document's Doc, not tables: write it with "
+                         f"planx extract --format {fmt}, or choose one of {list(TABLE_FORMATS)}.")
     with open_sink(directory, fmt, tables=tables) as sink:
         sink.append(tables)
     return sink.paths
