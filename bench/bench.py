@@ -107,7 +107,7 @@ class StageClock:
 
 @contextmanager
 def instrumented(clock: StageClock):
-    """Clock the steps :func:`planx.api.extract_document` takes, by name, in place.
+    """Clock the steps :func:`planx.pipeline.extract_document` takes, by name, in place.
 
     The steps are wrapped where the pipeline looks them up, so what is timed is the real
     code path rather than a copy of it: ingest (``ingest``), layout (``assemble``: blocks to
@@ -117,14 +117,14 @@ def instrumented(clock: StageClock):
     """
     from types import SimpleNamespace
 
-    from planx import api, pipeline
+    from planx import pipeline
 
     nlp = pipeline.shared()
     timed = SimpleNamespace(vocab=nlp.vocab, make_doc=nlp.make_doc,
                             pipeline=[(name, clock.wrap(f"component {name}", proc)) for name, proc in nlp.pipeline])
     with ExitStack() as stack:
         for module, attribute, stage in [(pipeline, "ingest", "ingest"), (pipeline, "assemble", "layout"),
-                                         (api, "tables_of", "consumer")]:
+                                         (pipeline, "tables_of", "consumer")]:
             stack.enter_context(mock.patch.object(module, attribute, clock.wrap(stage, getattr(module, attribute))))
         stack.enter_context(mock.patch.object(pipeline, "shared", lambda: timed))
         yield
@@ -144,7 +144,7 @@ def run_round(paths: list[Path], output: Path, clock: StageClock) -> dict:
     """
     import jieba
 
-    from planx.api import extract_document
+    from planx.pipeline import extract_document
     from planx.dataset import frame
     from planx.writers import open_sink
 
@@ -249,18 +249,18 @@ def measure_pdf(pdfs: list[Path], repeat: int) -> dict:
 
     ``vs_pdfplumber`` is planx's time over pdfplumber's, per repetition.
     """
-    import planx.ingest.pdf  # noqa: F401  imported here so the import stays out of the timing
-    from planx.ingest import read
+    from planx.ingest import pdf, read
 
+    assert pdf  # imported here so the import stays out of the timing
     pages = sum(bare_pdfplumber(path) for path in pdfs)
-    planx, floor = [], []
+    ours, floor = [], []
     for _ in range(repeat):
         floor.append(_seconds(lambda: [bare_pdfplumber(p) for p in pdfs]))
-        planx.append(_seconds(lambda: [read(p) for p in pdfs]))
+        ours.append(_seconds(lambda: [read(p) for p in pdfs]))
     return {"files": len(pdfs), "pages": pages,
-            "pages_s": pages / statistics.median(planx),
+            "pages_s": pages / statistics.median(ours),
             "pdfplumber_pages_s": pages / statistics.median(floor),
-            "vs_pdfplumber": statistics.median(a / b for a, b in zip(planx, floor))}
+            "vs_pdfplumber": statistics.median(a / b for a, b in zip(ours, floor))}
 
 
 def _seconds(fn) -> float:

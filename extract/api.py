@@ -1,17 +1,15 @@
-"""The library entry points the CLI and notebooks call: a thin facade over the pipeline.
+"""The library entry points the CLI and notebooks call: a thin facade.
 
 :func:`load_document` reads one file into a spaCy Doc with every span group and row;
 :func:`extract_document` gives its rows table by table; :func:`run` does a whole batch and
 returns the contract's tables as DataFrames. A bad file becomes a row of the ``errors``
-table, never the end of the batch.
+table, never the end of the batch. The work is done below: :mod:`planx.batch` runs the
+files, :mod:`planx.pipeline` each document, :mod:`planx.consumer` makes its rows.
 """
 
 from __future__ import annotations
 
-import glob
 import os
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -19,18 +17,13 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from . import pipeline, rules
-from .consumer import tables_of
+from .batch import plan, run_jobs
 from .dataset import COLUMNS, frame
-from .errors import ExtractError
-from .ingest import SUPPORTED
+from .inputs import Inputs, Skipped, collect_paths, find_inputs, path_list, skip_reason
+from .pipeline import Extraction, extract_document
 
-
-@dataclass
-class Extraction:
-    """One document and its rows, table by table."""
-
-    document: Doc
-    rows: dict[str, list[dict]] = field(default_factory=dict)
+__all__ = ["Extraction", "Inputs", "Skipped", "collect_paths", "extract_document", "find_inputs", "load_document",
+           "run", "skip_reason"]
 
 
 def load_document(path: str | Path, doc_id: str | None = None) -> Doc:
@@ -45,183 +38,6 @@ def load_document(path: str | Path, doc_id: str | None = None) -> Doc:
         '苏州市“十四五”质量发展规划主要目标表'
     """
     return pipeline.read(path, doc_id)
-
-
-def extract_document(path: str | Path, doc_id: str | None = None) -> Extraction:
-    """Run the pipeline on one file; rows are linked, grounded and numbered.
-
-    Example:
-        >>> from planx.api import extract_document
-        >>> target = extract_document("corpus/jiangsu-quality-opinion-2016.txt").rows["targets"][0]
-        >>> target["indicator"], target["value"], target["target_year"]
-        ('制造业质量竞争力指数', 88.0, 2020)
-    """
-    doc = load_document(path, doc_id)
-    return Extraction(doc, tables_of(doc))
-
-
-#: Why a file or folder met while searching a folder or a glob's matches is not read, in
-#: the order :meth:`Skipped.describe` lists them.
-UNSUPPORTED, HIDDEN, LOCK_FILE = "unsupported type", "hidden", "Office lock file"
-SKIP_REASONS = (UNSUPPORTED, HIDDEN, LOCK_FILE)
-
-
-class Skipped(Counter):
-    """Files and folders passed over while searching, counted by ``(reason, detail)``.
-
-    The reason is one of :data:`SKIP_REASONS`; the detail is the extension of a file of an
-    unsupported type, else empty.
-
-    Example:
-        >>> Skipped({(UNSUPPORTED, ".jpg"): 2, (UNSUPPORTED, ".md"): 1, (HIDDEN, ""): 1}).describe()
-        'unsupported type (.jpg ×2, .md ×1), hidden ×1'
-    """
-
-    def describe(self) -> str:
-        """The reasons and their counts on one line, details in brackets."""
-        parts = []
-        for reason in SKIP_REASONS:
-            counts = {detail: n for (why, detail), n in sorted(self.items()) if why == reason and n}
-            details = ", ".join(f"{detail} ×{n}" for detail, n in counts.items() if detail)
-            if counts:
-                parts.append(f"{reason} ({details})" if details else f"{reason} ×{sum(counts.values())}")
-        return ", ".join(parts)
-
-    def by_label(self) -> dict[str, int]:
-        """The counts as plain JSON: ``{"unsupported type (.jpg)": 2, "hidden": 1}``."""
-        return {f"{reason} ({detail})" if detail else reason: n for (reason, detail), n in sorted(self.items())}
-
-
-def skip_reason(path: Path) -> tuple[str, str] | None:
-    """Why a file met in a folder or among a glob's matches is not read, or None if it is.
-
-    Example:
-        >>> skip_reason(Path("plans/~$plan.docx")), skip_reason(Path("plans/plan.docx"))
-        (('Office lock file', ''), None)
-    """
-    if path.name.startswith("~$"):
-        return LOCK_FILE, ""
-    if path.name.startswith("."):
-        return HIDDEN, ""
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED:
-        return UNSUPPORTED, suffix or "no extension"
-    return None
-
-
-@dataclass
-class Inputs:
-    """The files a batch reads, in order, and what was passed over finding them.
-
-    Attributes:
-        files: Each file once, in the order met: named files as given, a folder's files
-            sorted by path.
-        skipped: The files and hidden folders met in folders and globs but not read.
-    """
-
-    files: list[Path] = field(default_factory=list)
-    skipped: Skipped = field(default_factory=Skipped)
-    _seen: set[Path] = field(default_factory=set, repr=False, compare=False)
-
-    def add(self, item: str) -> None:
-        """Add what one path names: a file (read whatever its name), a folder or a glob pattern.
-
-        Raises:
-            ExtractError: The path names nothing, or the pattern matches nothing.
-        """
-        path = Path(item)
-        if path.is_file():
-            self._met(path, None)
-        elif path.is_dir():
-            self._search(path)
-        elif glob.has_magic(item):
-            self._add_matches(item)
-        else:
-            raise ExtractError(f"{item}: no such file or folder; check the path")
-
-    def _add_matches(self, pattern: str) -> None:
-        """Add a glob pattern's matches: files as met in a folder, folders searched."""
-        matches = [Path(match) for match in sorted(glob.glob(pattern, recursive=True))]
-        if not matches:
-            raise ExtractError(f"{pattern}: no file or folder matches this pattern; check it")
-        for match in matches:
-            if match.is_dir():
-                self._search(match)
-            elif match.is_file():
-                self._met(match, skip_reason(match))
-
-    def _search(self, folder: Path) -> None:
-        """Add the files under ``folder``, recursively, sorted by path; hidden folders are
-        counted, not entered (a ``.git`` or ``.planx`` holds nothing to read)."""
-        files = []
-        for root, folders, names in os.walk(folder):
-            for name in [name for name in folders if name.startswith(".")]:
-                self._met(Path(root, name), (HIDDEN, ""))
-                folders.remove(name)
-            files.extend(Path(root, name) for name in names)
-        for path in sorted(files):
-            if path.is_file():
-                self._met(path, skip_reason(path))
-
-    def _met(self, path: Path, reason: tuple[str, str] | None) -> None:
-        """Keep ``path``, or count why not; a path met again (two overlapping inputs) counts once."""
-        if path in self._seen:
-            return
-        self._seen.add(path)
-        if reason is None:
-            self.files.append(path)
-        else:
-            self.skipped[reason] += 1
-
-
-def find_inputs(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> Inputs:
-    """The files to read under ``paths``, and the files passed over finding them.
-
-    A path names a file (read whatever its name), a folder (searched recursively) or a glob
-    pattern (each match a file or a folder). In folders and among a glob's matches, hidden
-    files and folders, Office lock files (``~$…``) and files of a type planx does not read
-    are skipped and counted. A single path may be given alone, as a string or a Path;
-    relative paths are taken from the current directory.
-
-    Raises:
-        ExtractError: A path names nothing, a pattern matches nothing, or nothing to read
-            was found at all (the message says what the paths hold).
-
-    Example:
-        >>> [str(path) for path in find_inputs("corpus/suzhou-quality-plan-14fyp.txt").files]
-        ['corpus/suzhou-quality-plan-14fyp.txt']
-    """
-    items = [os.fspath(item) for item in _path_list(paths)]
-    inputs = Inputs()
-    for item in items:
-        inputs.add(item)
-    if not inputs.files:
-        raise ExtractError(_nothing_found(items, inputs.skipped))
-    return inputs
-
-
-def _nothing_found(items: list[str], skipped: Skipped) -> str:
-    """The one line saying why ``items`` gave no file to read."""
-    if not items:
-        return "no paths given; name the files, folders or glob patterns to read"
-    if skipped:
-        held = f"{sum(skipped.values())} skipped: {skipped.describe()}"
-    else:
-        held = "it is empty" if len(items) == 1 else "they are empty"
-    return f"no documents found in {', '.join(items)}: {held}; planx reads {' '.join(SUPPORTED)}"
-
-
-def collect_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:
-    """The files to read under ``paths``: :func:`find_inputs`'s files.
-
-    Raises:
-        ExtractError: As :func:`find_inputs`.
-
-    Example:
-        >>> [path.name for path in collect_paths(["corpus/suzhou-quality-plan-14fyp.txt"])]
-        ['suzhou-quality-plan-14fyp.txt']
-    """
-    return find_inputs(paths).files
 
 
 def run(paths: str | os.PathLike | Iterable[str | os.PathLike], rules_dir: str | os.PathLike | None = None, *,
@@ -248,22 +64,12 @@ def run(paths: str | os.PathLike | Iterable[str | os.PathLike], rules_dir: str |
                               doc_id  period_start  period_end
         0  suzhou-quality-plan-14fyp          2021        2025
     """
-    from .batch import plan, run_jobs
-
     collected: dict[str, list[dict]] = {name: [] for name in COLUMNS}
     with rules.using(rules_dir):
-        for outcome in run_jobs(plan(_path_list(paths)), workers=jobs):
+        for outcome in run_jobs(plan(path_list(paths)), workers=jobs):
             if outcome.error is not None:
                 collected["errors"].append({"source_path": str(outcome.job.path), "error": outcome.error})
                 continue
             for table, rows in outcome.rows.items():
                 collected[table].extend(rows)
     return {name: frame(name, rows) for name, rows in collected.items()}
-
-
-def _path_list(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[str | os.PathLike]:
-    """``paths`` as a list of paths: one path or pattern (a string is one, not a sequence of
-    characters), or each of several."""
-    if isinstance(paths, (str, os.PathLike)):
-        return [paths]
-    return list(paths)

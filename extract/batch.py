@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from . import __version__, rules
-from .api import Skipped, collect_paths, extract_document
+from .inputs import Skipped, collect_paths
+from .pipeline import extract_document
 from .errors import ExtractError, IngestError
 from .dataset import COLUMNS, frame
 from .writers import atomic_path, build_run_info, open_sink, write_run_info
@@ -70,7 +71,7 @@ class Outcome:
 
 
 def plan(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Job]:
-    """The files under ``paths`` (see :func:`~planx.api.find_inputs`) with a unique ``doc_id`` each.
+    """The files under ``paths`` (see :func:`~planx.inputs.find_inputs`) with a unique ``doc_id`` each.
 
     A document's id is its file name without the extension. Files that would share one are
     told apart by their parent folders, as few as it takes (``jiangsu/plan``,
@@ -357,7 +358,7 @@ def build_dataset(jobs: list[Job], output: str | Path, *, fmt: str = "csv", work
         workers: Worker processes (ignored when ``executor`` is given).
         executor: Runs the extractions instead of this process or its workers.
         force: Extract every file again.
-        skipped: What was passed over finding the jobs' files (:attr:`planx.api.Inputs.skipped`),
+        skipped: What was passed over finding the jobs' files (:attr:`planx.inputs.Inputs.skipped`),
             recorded in the report and ``run.json``.
         on_outcome: Called with each document's :class:`Outcome` as it is written.
 

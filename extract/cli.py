@@ -10,7 +10,8 @@ from typing import Iterator
 import click
 
 from . import __version__, rules
-from .api import find_inputs, load_document
+from .inputs import find_inputs
+from .pipeline import read as load_document
 from .batch import build_dataset, plan
 from .document import text_of
 from .errors import ExtractError

@@ -142,11 +142,30 @@ def sort_group(doc: Doc, group: str) -> None:
 # Reading structure -------------------------------------------------------------------------
 
 class SpanIndex:
-    """The spans of one group sorted by start, for "which spans contain/lie within" questions."""
+    """The spans of one group sorted by start, for "which spans contain/lie within" questions.
+
+    Structure groups are laminar (any two spans are nested or apart: sections, sentences,
+    measures), so each span's parent is kept and the spans containing an offset are found by
+    climbing from the last span that starts at or before it: no scan of the whole group per
+    question. A group with crossing spans is scanned.
+    """
 
     def __init__(self, spans: Iterable[Span]):
-        self.spans = sorted(spans, key=lambda s: (s.start, s.end))
+        self.spans = sorted(spans, key=lambda s: (s.start, -s.end))
         self.starts = [s.start for s in self.spans]
+        self.parents: list[int] | None = self._parents()
+
+    def _parents(self) -> list[int] | None:
+        """Each span's innermost enclosing span (-1 for none), or None if two spans cross."""
+        parents, open_spans = [], []
+        for i, span in enumerate(self.spans):
+            while open_spans and self.spans[open_spans[-1]].end <= span.start:
+                open_spans.pop()
+            if open_spans and span.end > self.spans[open_spans[-1]].end:
+                return None
+            parents.append(open_spans[-1] if open_spans else -1)
+            open_spans.append(i)
+        return parents
 
     def within(self, start: int, end: int) -> list[Span]:
         """The spans that start inside ``[start, end)`` and end by ``end``."""
@@ -157,7 +176,14 @@ class SpanIndex:
     def containing(self, offset: int) -> list[Span]:
         """The spans with ``start <= offset < end``, outermost first."""
         i = bisect.bisect_right(self.starts, offset)
-        return sorted((s for s in self.spans[:i] if offset < s.end), key=lambda s: (s.start, -s.end))
+        if self.parents is None:
+            return sorted((s for s in self.spans[:i] if offset < s.end), key=lambda s: (s.start, -s.end))
+        found, k = [], i - 1
+        while k >= 0:
+            if offset < self.spans[k].end:
+                found.append(self.spans[k])
+            k = self.parents[k]
+        return found[::-1]
 
 
 def _derived(doc: Doc, group: str, name: str, make):

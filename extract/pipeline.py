@@ -11,6 +11,7 @@ here), so a pipeline in the wrong order fails at load, not with an empty table.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import spacy
@@ -19,6 +20,7 @@ from spacy.tokens import Doc
 
 from . import rules
 from .components import registered
+from .consumer import tables_of
 from .document import CELLS, DOCUMENT_FACTS, PARAGRAPHS, TABLES
 from .errors import RuleFileError
 from .ingest import read as ingest
@@ -146,7 +148,7 @@ def parse(text: str, **facts) -> Doc:
     """``nlp(text)`` with document facts you know: plain text laid out as a .txt file.
 
     Example:
-        >>> doc = parse("一、主要任务\n（一）支持昆山市建设示范区。", region_code="320500")
+        >>> doc = parse("一、主要任务\\n（一）协同发展\\n昆山市等地应重点发展生物医药。", region_code="320500")
         >>> [(span.text, span._.row_values["responsible"]) for span in doc.spans["areas"]]
         [('昆山市', True)]
     """
@@ -168,3 +170,23 @@ def read(path: str | Path, doc_id: str | None = None, **facts) -> Doc:
         ('suzhou-quality-plan-14fyp', 2021, 2025)
     """
     return process(make_doc(path, doc_id), **facts)
+
+
+@dataclass
+class Extraction:
+    """One document and its rows, table by table."""
+
+    document: Doc
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+
+
+def extract_document(path: str | Path, doc_id: str | None = None) -> Extraction:
+    """Run the pipeline on one file; its rows are linked, grounded and numbered.
+
+    Example:
+        >>> target = extract_document("corpus/jiangsu-quality-opinion-2016.txt").rows["targets"][0]
+        >>> target["indicator"], target["value"], target["target_year"]
+        ('制造业质量竞争力指数', 88.0, 2020)
+    """
+    doc = read(path, doc_id)
+    return Extraction(doc, tables_of(doc))

@@ -9,6 +9,7 @@ import pkgutil
 import re
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -205,3 +206,17 @@ def test_cli_rules_end_with_the_command(no_policy_tools, tmp_path):
     assert result.exit_code == 0, result.output
     assert _tools(read_tables(output)) == {""}
     assert rules.chosen_rules_dir() is None
+
+
+def test_one_way_down_nothing_imports_the_facade():
+    """api is a facade over batch, pipeline and consumer: no module of planx imports it back
+    (api and batch used to import each other)."""
+    import ast
+
+    package = Path(planx.__file__).parent
+    importers = []
+    for path in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level and (node.module or "").split(".")[-1] == "api":
+                importers.append(path.relative_to(package).as_posix())
+    assert importers == []

@@ -25,12 +25,11 @@ from pathlib import Path
 import pandas as pd
 from spacy.tokens import Doc
 
-from ..api import Extraction
 from ..consumer import to_tables
 from ..dataset import frame
 from ..document import text_of
 from ..errors import ExtractError
-from ..pipeline import make_doc
+from ..pipeline import Extraction, make_doc
 from ..writers import read_tables, recorded_format
 from .page import SPAN_TABLES, plain_records, render, row_records
 from .plots import find_cjk_font, plot_policy_tools, plot_targets_vs_baselines, use_cjk_font
