@@ -24,6 +24,7 @@ from planx.api import extract_document, run
 from planx.cli import cli
 from planx.dataset import COLUMNS, ID_COLUMN, frame
 from planx.errors import ExtractError
+from planx.pipeline import read
 from planx.review import SPAN_TABLES, Visualization, find_cjk_font, pages_folder, render, visualize, write_pages
 from planx.review.page import sweep
 from planx.review.plots import CJK_SAMPLE
@@ -457,6 +458,17 @@ def test_page_filters_and_jumps_in_a_browser(browser, corpus_report, tmp_path):
     ActionChains(browser).move_to_element(span).perform()
     tip = browser.find_element(By.ID, "tip")
     assert tip.is_displayed() and "indicator" in tip.text
+
+    # The candidates planx made no row of: drawn only once the toggle is on, with why on hover.
+    candidate = browser.find_element(By.CSS_SELECTOR, ".cand")
+    outline = "return getComputedStyle(arguments[0]).outlineStyle"
+    assert browser.execute_script(outline, candidate) == "none"
+    browser.find_element(By.ID, "f-candidates").click()
+    assert browser.execute_script(outline, candidate) == "dashed"
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", candidate)
+    ActionChains(browser).move_to_element(candidate).perform()
+    first = int(candidate.get_attribute("data-c").split()[0])
+    assert tip.is_displayed() and embedded(report.read_text(encoding="utf-8"))["candidates"][first]["why"] in tip.text
     path = tmp_path / "review.png"
     assert browser.save_screenshot(str(path)) and path.stat().st_size > 10_000
 
@@ -475,6 +487,85 @@ def test_index_leads_to_each_document_and_back_in_a_browser(browser, corpus_repo
     assert browser.find_element(By.ID, "count").text == f"{total} of {total} rows shown"
     browser.find_element(By.LINK_TEXT, "↑ index").click()
     assert browser.current_url == report.as_uri()
+
+
+# A plan whose review chapter reports a result that is a row (95%) beside a count that is not
+# (连续5年), and whose tasks name a place inside a word (河北 in 河北大学) beside one that is
+# an area (清苑区).
+CANDIDATE_PLAN = """保定市“十四五”质量发展规划
+
+一、发展成效
+“十三五”期间，全市质量工作成效突出，在全省考核中连续5年获评A级，制造业产品质量合格率达到95%。
+
+二、主要目标
+到2025年，全市制造业产品质量合格率达到98%以上。
+
+三、重点任务
+支持河北大学建设质量学院，支持清苑区建设质量示范区。
+"""
+
+
+@pytest.fixture(scope="module")
+def candidate_review(tmp_path_factory) -> tuple[Path, Path]:
+    """CANDIDATE_PLAN extracted and reviewed through the CLI: ``(source, its page)``."""
+    directory = tmp_path_factory.mktemp("candidates")
+    source = directory / "baoding-plan.txt"
+    source.write_text(CANDIDATE_PLAN, encoding="utf-8")
+    write_tables(run([source]), directory / "out")
+    report = directory / "review.html"
+    result = CliRunner().invoke(cli, ["review", str(directory / "out"), "-o", str(report)])
+    assert result.exit_code == 0, result.output
+    return source, page_of(report, "baoding-plan")
+
+
+def offsets_of(text: str, words: str) -> tuple[int, int]:
+    start = text.index(words)
+    return start, start + len(words)
+
+
+def test_page_carries_the_candidates_planx_did_not_choose(candidate_review):
+    source, path = candidate_review
+    page, text = path.read_text(encoding="utf-8"), CANDIDATE_PLAN.rstrip("\n")
+    data = embedded(page)
+    rows = {(r["t"], r["s"], r["e"]) for r in data["rows"]}
+    candidates = {(c["s"], c["e"]): c for c in data["candidates"]}
+    assert [c["i"] for c in data["candidates"]] == list(range(len(candidates)))
+    assert all(r["t"] in SPAN_TABLES for r in data["rows"])  # candidates are not rows
+    # In the review sentence: 95% is a target row, 连续5年 a candidate saying why it is none.
+    assert ("targets", *offsets_of(text, "95%")) in rows and offsets_of(text, "95%") not in candidates
+    years = candidates[offsets_of(text, "5年")]
+    assert years["g"] == "quantities" and years["text"] == "5年"
+    assert years["f"]["kind"] == "achieved" and years["f"]["kind_rule"] == "section.review"
+    assert years["why"].startswith("quantity — kind achieved (section.review)")
+    assert years["why"].endswith("in a review section, not a target row")
+    # 河北 cuts 河北大学: a candidate with its reason; 清苑区 is an area row.
+    hebei = candidates[offsets_of(text, "河北")]
+    assert hebei["label"] == "inside_word" and hebei["f"]["kb_id"] == "130000"
+    assert hebei["why"] == "place — inside a word (jieba), not an area row"
+    assert ("areas", *offsets_of(text, "清苑区")) in rows and offsets_of(text, "清苑区") not in candidates
+    assert ("deadlines", *offsets_of(text, "到2025年")) in rows and offsets_of(text, "到2025年") not in candidates
+    # Each candidate is marked in the text, in its own layer.
+    for candidate in (years, hebei):
+        assert f'<span class="cand" data-c="{candidate["i"]}">{candidate["text"]}</span>' in page
+
+
+def test_candidates_are_hidden_until_the_toggle_is_on(candidate_review):
+    page = candidate_review[1].read_text(encoding="utf-8")
+    assert re.search(r'<input id="f-candidates" type="checkbox">\s*show candidates planx did not choose \(\d+\)', page)
+    style = re.sub(r"/\*.*?\*/", "", page.split("<style>")[1].split("</style>")[0], flags=re.S)
+    rules_drawing_candidates = re.findall(r"([^{}]*\.cand\b[^{}]*)\{", style)
+    assert rules_drawing_candidates and all(r.strip().startswith("body.show-candidates") for r in rules_drawing_candidates)
+    assert "<body>" in page  # no class that would turn them on
+
+
+def test_visualize_a_doc_shows_its_candidates(candidate_review):
+    source, path = candidate_review
+    doc = read(source)
+    view = visualize(doc)
+    assert embedded(view.html)["candidates"] == embedded(path.read_text(encoding="utf-8"))["candidates"]
+    assert 'id="f-candidates"' in view.html
+    # Given only its text, a page has no candidates to show.
+    assert not embedded(render({}, {doc._.doc_id: doc.text}))["candidates"]
 
 
 def test_contract_tables_are_all_reviewed():

@@ -3,16 +3,18 @@
 * :func:`write_report` (``planx review``) turns an output directory into an index page and
   one self-contained HTML page per document beside it (:mod:`planx.review.report`): the
   document's text with every extracted span highlighted by table, fields on hover and click,
-  a side panel of rows with filters, and a jump from a row to its text.
+  a side panel of rows with filters, and a jump from a row to its text. A toggle also shows
+  the candidates planx made no row of, each with why (:mod:`planx.review.candidates`).
 * :func:`visualize` shows the same page inline in Jupyter, for one document or a dataset.
 * :func:`use_cjk_font` and the ``plot_*`` functions draw charts with Chinese labels;
   :func:`targets_by_policy_tool` is the table they show.
 
-The output tables do not carry the documents' full text, so :func:`load_texts` reads each
-document again from its ``source_path`` with the same code that extracted it. The file's
-sha256 and the text's length are checked against the documents table: offsets into a text
-that has changed would highlight the wrong characters, so such a document is shown without
-highlights and with the reason, and its rows are still listed.
+The output tables do not carry the documents' full text nor the candidates, so
+:func:`reread_documents` reads each document again from its ``source_path`` and runs the
+pipeline that extracted it. The file's sha256 and the text's length are checked against the
+documents table: offsets into a text that has changed would highlight the wrong characters,
+so such a document is shown without highlights and with the reason, and its rows are still
+listed.
 """
 
 from __future__ import annotations
@@ -29,21 +31,22 @@ from ..consumer import to_tables
 from ..dataset import frame
 from ..document import text_of
 from ..errors import ExtractError
-from ..pipeline import Extraction, make_doc
+from ..pipeline import Extraction, read
 from ..writers import read_tables, recorded_format
 from .page import SPAN_TABLES, plain_records, render, row_records
 from .plots import find_cjk_font, plot_policy_tools, plot_targets_vs_baselines, use_cjk_font
 from .report import pages_folder, write_pages
 from .views import targets_by_policy_tool
 
-__all__ = ["SPAN_TABLES", "Visualization", "find_cjk_font", "load_text", "load_texts", "pages_folder",
-           "plot_policy_tools", "plot_targets_vs_baselines", "render", "row_records", "targets_by_policy_tool",
-           "use_cjk_font", "visualize", "write_pages", "write_report"]
+__all__ = ["SPAN_TABLES", "Visualization", "find_cjk_font", "pages_folder", "plot_policy_tools",
+           "plot_targets_vs_baselines", "render", "reread_document", "reread_documents", "row_records",
+           "targets_by_policy_tool", "use_cjk_font", "visualize", "write_pages", "write_report"]
 
 
-def load_texts(documents: pd.DataFrame, source_dir: str | Path | None = None
-               ) -> tuple[dict[str, str | None], dict[str, str]]:
-    """Read each document of the documents table again, to get its normalised text.
+def reread_documents(documents: pd.DataFrame, source_dir: str | Path | None = None
+                     ) -> tuple[dict[str, Doc | None], dict[str, str]]:
+    """Read each document of the documents table again and run the pipeline on it, to get its
+    text and candidates.
 
     Args:
         documents: The documents table (``doc_id``, ``source_path``, ``sha256``, ``chars``).
@@ -51,36 +54,36 @@ def load_texts(documents: pd.DataFrame, source_dir: str | Path | None = None
             (for an output directory moved away from its inputs).
 
     Returns:
-        ``(texts, problems)``: doc_id to text, None where it could not be used, and doc_id to
-        the reason, one line naming the file and the fix.
+        ``(docs, problems)``: doc_id to its Doc, None where it could not be used, and doc_id
+        to the reason, one line naming the file and the fix.
 
     Example:
         >>> from planx.dataset import frame
-        >>> texts, problems = load_texts(frame("documents", [{"doc_id": "gone"}]))
-        >>> texts, problems["gone"].startswith("the documents table gives no source_path")
+        >>> docs, problems = reread_documents(frame("documents", [{"doc_id": "gone"}]))
+        >>> docs, problems["gone"].startswith("the documents table gives no source_path")
         ({'gone': None}, True)
     """
-    texts: dict[str, str | None] = {}
+    docs: dict[str, Doc | None] = {}
     problems: dict[str, str] = {}
     for row in plain_records(documents):
-        texts[row["doc_id"]], problem = load_text(row, source_dir)
+        docs[row["doc_id"]], problem = reread_document(row, source_dir)
         if problem:
             problems[row["doc_id"]] = problem
-    return texts, problems
+    return docs, problems
 
 
-def load_text(row: Mapping[str, object], source_dir: str | Path | None = None) -> tuple[str | None, str]:
-    """Read one document of the documents table again, to get its normalised text.
+def reread_document(row: Mapping[str, object], source_dir: str | Path | None = None) -> tuple[Doc | None, str]:
+    """Read one document of the documents table again and run the pipeline on it.
 
     Args:
         row: Its documents-table row (``doc_id``, ``source_path``, ``sha256``, ``chars``).
-        source_dir: As for :func:`load_texts`.
+        source_dir: As for :func:`reread_documents`.
 
     Returns:
-        ``(text, "")``, or ``(None, why)`` with one line naming the file and the fix.
+        ``(doc, "")``, or ``(None, why)`` with one line naming the file and the fix.
 
     Example:
-        >>> load_text({"doc_id": "plan", "source_path": "moved/plan.txt"})
+        >>> reread_document({"doc_id": "plan", "source_path": "moved/plan.txt"})
         (None, 'moved/plan.txt: cannot be read (No such file or directory); check the path and its permissions')
     """
     source = row.get("source_path")
@@ -88,7 +91,7 @@ def load_text(row: Mapping[str, object], source_dir: str | Path | None = None) -
         return None, "the documents table gives no source_path; pass the text with visualize(documents=…)"
     path = Path(source_dir) / Path(source).name if source_dir else Path(source)
     try:
-        doc = make_doc(path, row["doc_id"])
+        doc = read(path, row["doc_id"])
     except ExtractError as err:
         return None, str(err)
     if row.get("sha256") and doc._.sha256 != row["sha256"]:
@@ -96,7 +99,7 @@ def load_text(row: Mapping[str, object], source_dir: str | Path | None = None) -
     if row.get("chars") is not None and len(text_of(doc)) != row["chars"]:
         return None, (f"{path}: now reads as {len(text_of(doc))} characters, not the {row['chars']} it was "
                       f"extracted from (another planx version?); run planx extract again")
-    return text_of(doc), ""
+    return doc, ""
 
 
 def write_report(output_dir: str | Path, path: str | Path, fmt: str | None = None,
@@ -112,7 +115,7 @@ def write_report(output_dir: str | Path, path: str | Path, fmt: str | None = Non
         path: The index page to write; its folder is created when missing.
         fmt: The format the tables were written in; by default the one ``output_dir``'s
             ``run.json`` records (CSV without one).
-        source_dir: As for :func:`load_texts`.
+        source_dir: As for :func:`reread_documents`.
 
     Returns:
         doc_id to why its text could not be shown; empty when every document is highlighted.
@@ -138,7 +141,7 @@ def write_report(output_dir: str | Path, path: str | Path, fmt: str | None = Non
         raise ExtractError(f"{output_dir}: no documents table in {fmt} format; "
                            f"point at a directory written by planx extract, with its --format")
     metas = {row["doc_id"]: row for row in plain_records(tables["documents"])}
-    return write_pages(tables, lambda doc_id: load_text(metas.get(doc_id, {"doc_id": doc_id}), source_dir), path,
+    return write_pages(tables, lambda doc_id: reread_document(metas.get(doc_id, {"doc_id": doc_id}), source_dir), path,
                        title=f"planx review: {Path(output_dir).name}")
 
 
@@ -171,12 +174,15 @@ def visualize(data, documents: Mapping[str, Doc | str] | None = None, *, doc_id:
               height: int = 640) -> Visualization:
     """Highlight extracted rows in their documents' text, inline in a notebook.
 
+    Where a document is a Doc from the pipeline, its candidates that are no row can be shown
+    too (the page's toggle).
+
     Args:
-        data: An :class:`~planx.api.Extraction` (``extract_document``'s result), a spaCy
+        data: An :class:`~planx.pipeline.Extraction` (``extract_document``'s result), a spaCy
             Doc from the pipeline (its rows highlighted), or a dataset: the dict of DataFrames
             that ``planx.run`` or ``read_tables`` return.
         documents: For a dataset, doc_id to its Doc or normalised text; by default each
-            document is read again from its ``source_path`` (see :func:`load_texts`).
+            document is read again from its ``source_path`` (see :func:`reread_documents`).
         doc_id: For a dataset, show only this document.
         height: The height in pixels of the inline view.
 
@@ -200,17 +206,16 @@ def visualize(data, documents: Mapping[str, Doc | str] | None = None, *, doc_id:
     problems: dict[str, str] = {}
     if isinstance(data, Extraction):
         tables = {name: frame(name, rows) for name, rows in data.rows.items()}
-        texts = {data.document._.doc_id: data.document.text}
+        texts = {data.document._.doc_id: data.document}
     elif isinstance(data, Doc):
-        tables, texts = to_tables([data]), {data._.doc_id: data.text}
+        tables, texts = to_tables([data]), {data._.doc_id: data}
     elif isinstance(data, Mapping):
         tables = {name: df[df["doc_id"] == doc_id] if doc_id and "doc_id" in df else df
                   for name, df in data.items()}
         if documents is not None:
-            texts = {k: v.text if isinstance(v, Doc) else v for k, v in documents.items()
-                     if doc_id is None or k == doc_id}
+            texts = {k: v for k, v in documents.items() if doc_id is None or k == doc_id}
         else:
-            texts, problems = load_texts(tables["documents"])
+            texts, problems = reread_documents(tables["documents"])
     else:
         raise TypeError(f"visualize() takes an Extraction, a Doc or a dict of DataFrames, "
                         f"not {type(data).__name__}")

@@ -13,7 +13,11 @@ fetched) filled with what this module builds:
   between neighbouring measures;
 * a header per document from the documents table, and the errors table;
 * every row of every span table as JSON in ``<script type="application/json">``, from which
-  the script builds the side panel, the filters and the hover cards.
+  the script builds the side panel, the filters and the hover cards;
+* for a document given as a Doc from the pipeline, the candidates it made no row of
+  (:mod:`planx.review.candidates`): a layer of ``<span class="cand">`` innermost in each
+  segment, listing them in ``data-c``, drawn only when the page's toggle is on, with their
+  own hover cards. They are not rows, so the side panel does not list them.
 
 Nothing here writes markup or escapes by hand: the templates do both, with autoescaping on,
 so every piece of document text and every field value is HTML-escaped, and ``tojson`` writes
@@ -30,13 +34,18 @@ from functools import lru_cache
 
 import jinja2
 import pandas as pd
+from spacy.tokens import Doc
 
 from ..dataset import ID_COLUMN
+from ..document import text_of
 from ..writers.common import plain_rows
+from .candidates import unchosen
 
 #: The tables whose rows point into the text, outermost first when spans nest: the long
 #: measure band wraps everything, the short spans sit inside it.
 SPAN_TABLES = ("measures", "targets", "deadlines", "areas", "agencies")
+#: The layer of candidates that are no row, innermost: their spans are the shortest.
+CANDIDATES = "candidates"
 
 _COMPARATORS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "~": "约", "=": ""}
 _DOC_META = ("issuer", "issue_date", "doc_number", "region", "region_code", "format", "chars", "source_path")
@@ -50,10 +59,12 @@ class Segment:
         text: The characters, unescaped (the template escapes them).
         layers: ``(table, row numbers)`` per table covering the run, outermost first; the
             row numbers are space-separated, as the page's ``data-r`` attributes hold them.
+        candidates: The numbers of the candidates covering the run, as ``data-c`` holds them.
     """
 
     text: str
     layers: tuple[tuple[str, str], ...]
+    candidates: str = ""
 
 
 @dataclass(frozen=True)
@@ -210,7 +221,7 @@ def text_lines(text: str, spans: list[tuple[int, int, str, int]], tags: Mapping[
 
     Args:
         text: The document's normalised text.
-        spans: As for :func:`sweep`.
+        spans: As for :func:`sweep`; the table :data:`CANDIDATES` numbers candidates, not rows.
         tags: Measure row number to the short tag shown where that measure starts.
 
     Returns:
@@ -242,10 +253,14 @@ def text_lines(text: str, spans: list[tuple[int, int, str, int]], tags: Mapping[
             by_table[table].append(index)
         measures.update(ordinal[i] for i in by_table.get("measures", ()))
         starting.extend(tags[i] for i in by_table.get("measures", ()) if first[i] == a)
-        layers = tuple((t, " ".join(map(str, sorted(by_table[t])))) for t in SPAN_TABLES if t in by_table)
-        segments.append(Segment(text[a:b], layers))
+        layers = tuple((t, _numbers(by_table[t])) for t in SPAN_TABLES if t in by_table)
+        segments.append(Segment(text[a:b], layers, _numbers(by_table.get(CANDIDATES, ()))))
     lines.append(_line(segments, measures, starting))
     return lines
+
+
+def _numbers(numbers) -> str:
+    return " ".join(map(str, sorted(numbers)))
 
 
 def _line(segments: list[Segment], measures: set[int], starting: list[str]) -> Line:
@@ -279,7 +294,7 @@ class DocumentView:
 
 
 def document_view(doc_id: str, meta: Mapping[str, object], text: str | None, problem: str,
-                  records: list[dict]) -> DocumentView:
+                  records: list[dict], candidates: Sequence[Mapping] = ()) -> DocumentView:
     """One document's section: its header from the documents table, then its text.
 
     Args:
@@ -288,6 +303,8 @@ def document_view(doc_id: str, meta: Mapping[str, object], text: str | None, pro
         text: Its normalised text, or None when it could not be loaded.
         problem: Why the text is missing, shown in its place.
         records: This document's row records (:func:`row_records`).
+        candidates: This document's candidates that are no row, numbered (``i``) as the
+            page's data lists them.
 
     Returns:
         What the template shows for the document.
@@ -304,19 +321,21 @@ def document_view(doc_id: str, meta: Mapping[str, object], text: str | None, pro
     if text is None:
         return DocumentView(doc_id, title, summary, None, problem)
     spans = [(r["s"], r["e"], r["t"], r["i"]) for r in records if isinstance(r["s"], int) and isinstance(r["e"], int)]
+    spans += [(c["s"], c["e"], CANDIDATES, c["i"]) for c in candidates]
     tags = {r["i"]: f'{str(r["id"]).rsplit(":", 1)[-1]} {r["f"].get("policy_tool", "")}'.strip()
             for r in records if r["t"] == "measures"}
     return DocumentView(doc_id, title, summary, text_lines(text, spans, tags), problem)
 
 
-def render(tables: Mapping[str, pd.DataFrame], texts: Mapping[str, str | None],
+def render(tables: Mapping[str, pd.DataFrame], texts: Mapping[str, Doc | str | None],
            problems: Mapping[str, str] | None = None, title: str = "planx review", *,
            links: Sequence[tuple[str, str]] = ()) -> str:
     """The whole review page for the documents in ``tables`` and ``texts``.
 
     Args:
         tables: Table name to frame, as :func:`planx.run` or ``read_tables`` return them.
-        texts: doc_id to its normalised text (None when it could not be loaded).
+        texts: doc_id to its Doc from the pipeline (its text, and the candidates it made no
+            row of), or its normalised text, or None when it could not be loaded.
         problems: doc_id to why its text is missing.
         title: The page title.
         links: ``(href, text)`` of links shown above the filters, such as the way back to
@@ -334,7 +353,8 @@ def render(tables: Mapping[str, pd.DataFrame], texts: Mapping[str, str | None],
                        error_items(tables.get("errors")), title, links)
 
 
-def render_page(metas: Mapping[str, Mapping[str, object]], records: list[dict], texts: Mapping[str, str | None],
+def render_page(metas: Mapping[str, Mapping[str, object]], records: list[dict],
+                texts: Mapping[str, Doc | str | None],
                 problems: Mapping[str, str], errors: Sequence[tuple[str, str]], title: str,
                 links: Sequence[tuple[str, str]] = ()) -> str:
     """The review page from rows already made plain: what :func:`render` does after reading the frames.
@@ -342,7 +362,7 @@ def render_page(metas: Mapping[str, Mapping[str, object]], records: list[dict], 
     Args:
         metas: doc_id to its documents-table row without nulls (:func:`document_metas`).
         records: The rows to show, numbered in reading order (:func:`row_records`).
-        texts: doc_id to its normalised text (None when it could not be loaded).
+        texts: As for :func:`render`.
         problems: doc_id to why its text is missing.
         errors: ``(source_path, error)`` of the files that could not be read (:func:`error_items`).
         title: The page title.
@@ -359,9 +379,18 @@ def render_page(metas: Mapping[str, Mapping[str, object]], records: list[dict], 
     own: dict[str, list[dict]] = defaultdict(list)
     for record in records:
         own[record["d"]].append(record)
-    documents = [document_view(d, metas.get(d, {}), texts.get(d), problems.get(d, "not loaded"), own[d])
-                 for d in doc_ids]
-    data = {"rows": records, "tables": list(SPAN_TABLES),
+    documents: list[DocumentView] = []
+    candidates: list[dict] = []
+    for d in doc_ids:
+        text, own_candidates = texts.get(d), []
+        if isinstance(text, Doc):
+            # Numbered across the page, as data-c and the page's data list them.
+            own_candidates = [{**c, "i": len(candidates) + n, "d": d} for n, c in enumerate(unchosen(text, own[d]))]
+            candidates += own_candidates
+            text = text_of(text)
+        documents.append(document_view(d, metas.get(d, {}), text, problems.get(d, "not loaded"), own[d],
+                                       own_candidates))
+    data = {"rows": records, "candidates": candidates, "tables": list(SPAN_TABLES),
             "documents": [{"doc_id": view.doc_id, "title": view.title} for view in documents]}
     return environment().get_template("document.html").render(
         title=title, links=links, errors=errors, documents=documents, data=data)

@@ -27,14 +27,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pandas as pd
+from spacy.tokens import Doc
 
 from ..errors import ExtractError
 from ..writers.common import atomic_directory, atomic_path
 from ..writers.sink import ensure_folder
 from .page import SPAN_TABLES, document_metas, environment, error_items, in_reading_order, render_page, span_records
 
-#: How a review gets a document's text: doc_id to ``(text, "")``, or ``(None, why not)``.
-TextSource = Callable[[str], tuple[str | None, str]]
+#: How a review gets a document's text: doc_id to ``(text, "")``, or ``(None, why not)``; the
+#: text may be the Doc from the pipeline, whose candidates the page can show too.
+TextSource = Callable[[str], tuple[Doc | str | None, str]]
 
 # Anything but letters, digits, ``_`` and ``-`` (dots and separators included) becomes ``_``
 # in a page's file name.
@@ -107,12 +109,12 @@ def write_pages(tables: Mapping[str, pd.DataFrame], text_of: TextSource, path: s
                 title: str = "planx review") -> dict[str, str]:
     """Write the index page at ``path`` and each document's page in :func:`pages_folder`.
 
-    Documents are read and rendered one at a time, so memory holds one text, whatever the
+    Documents are read and rendered one at a time, so memory holds one document, whatever the
     size of the batch.
 
     Args:
         tables: Table name to frame, as ``read_tables`` or :func:`planx.run` return them.
-        text_of: Gives each document's normalised text, or why there is none.
+        text_of: Gives each document's Doc or normalised text, or why there is none.
         path: The index page to write; its folder is created when missing.
         title: The index page's title; each document's page is titled after the document.
 
