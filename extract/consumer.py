@@ -14,7 +14,7 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from .dataset import COLUMNS, ID_COLUMN, ID_PREFIX, frame
-from .document import MEASURES, ROW_GROUPS, TARGETS, path_text, rows_of, section_at, sentence_at, span_at
+from .document import MEASURES, ROW_GROUPS, TARGETS, path_text, rows_of, section_at, sentence_at, span_at, span_text
 from .indicator_keys import key_targets
 from .passes.metadata import documents_row
 
@@ -60,7 +60,7 @@ def _ground(doc: Doc, row: dict, measure_ids: dict[tuple[int, int], str]) -> Non
         row["section"] = path_text(section_at(doc, row["start"]))
     if "sentence" not in row:
         sentence = sentence_at(doc, row["start"])
-        row["sentence"] = sentence.text.strip() if sentence is not None else ""
+        row["sentence"] = span_text(sentence).strip() if sentence is not None else ""
 
 
 def _number(doc_id: str, table: str, rows: list[dict]) -> None:

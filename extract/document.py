@@ -134,11 +134,6 @@ def cached(doc: Doc, name: str, make):
     return doc.user_data[key]
 
 
-def sort_group(doc: Doc, group: str) -> None:
-    """Put ``group`` in text order (longest first at one start); values stay with their spans."""
-    doc.spans[group] = sorted(doc.spans[group], key=lambda s: (s.start, -s.end))
-
-
 # Reading structure -------------------------------------------------------------------------
 
 class SpanIndex:
@@ -269,8 +264,9 @@ def _cells_by_table(cells) -> dict[str, dict[int, list[Span]]]:
     return grids
 
 
-def cell_text(cell: Span) -> str:
-    return text_of(cell.doc)[cell.start : cell.end]
+def span_text(span: Span) -> str:
+    """A span's text, sliced from :func:`text_of` (``span.text`` joins its tokens one by one)."""
+    return text_of(span.doc)[span.start : span.end]
 
 
 # Candidates --------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from .. import rules
-from ..document import (text_of, AGENCIES, BOXES, CELLS, MEASURES, SECTIONS, SENTENCES, TABLES, add_row, cell_text, in_box,
-                        in_table, span_at, table_grid)
+from ..document import (AGENCIES, BOXES, CELLS, MEASURES, SECTIONS, SENTENCES, TABLES, add_row, in_box, in_table,
+                        span_at, span_text, table_grid, text_of)
 from ..factories import component
 from .context import in_review
 
@@ -90,13 +90,13 @@ def _table_agencies(doc: Doc) -> list[dict]:
     for table in doc.spans[TABLES]:
         header, *body = table_grid(doc, table)
         for col, head in enumerate(header):
-            role = role_of(cell_text(head))
+            role = role_of(span_text(head))
             if role is None:
                 continue
             for cells in body:
                 cell = cells[col]
                 if not cell._.merged:
-                    rows.extend(_rows(split_names(cell_text(cell), cell.start), role, "agencies.table"))
+                    rows.extend(_rows(split_names(span_text(cell), cell.start), role, "agencies.table"))
     return rows
 
 

@@ -13,6 +13,7 @@ the table passes only read decisions.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -150,6 +151,11 @@ def modifiers() -> tuple[Modifier, ...]:
     Raises:
         RuleFileError: a modifier's direction or scope is not one planx knows.
     """
+    return _modifiers(rules.rules_hash())
+
+
+@lru_cache(maxsize=8)
+def _modifiers(rules_digest: str) -> tuple[Modifier, ...]:
     out = []
     for n, rule in enumerate(rules.load_patterns("context", "modifiers")):
         direction, scope = rule.get("direction", "both"), rule.get("scope", "sentence")

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from ..document import BOXES, DEADLINES, HEADINGS, SECTIONS, TIME, add_row, in_box, spans_at, text_of
+from ..document import (BOXES, DEADLINES, HEADINGS, SECTIONS, TIME, add_row, heading_of, in_box, spans_at, spans_within,
+                        text_of)
 from ..factories import component
 from .context import in_book_title, in_review, time_expressions
 
@@ -40,9 +41,9 @@ def _looks_ahead(doc: Doc, t) -> bool:
 
 def _reviewed_years(doc: Doc, offset: int) -> list[int]:
     """The years named in the headings of the review sections around ``offset``."""
-    return [e.end_year for section in spans_at(doc, SECTIONS, offset) if "review" in section._.role
-            for heading in spans_at(doc, HEADINGS, section.start) if heading.start == section.start
-            for e in time_expressions(doc) if heading.start <= e.start < heading.end and e.end_year]
+    headings = [heading_of(doc, section) for section in spans_at(doc, SECTIONS, offset) if "review" in section._.role]
+    return [t._.value["end_year"] for heading in headings for t in spans_within(doc, TIME, heading.start, heading.end)
+            if t._.value["end_year"]]
 
 
 @component("planx_deadlines", requires=("doc._.period_start", "doc._.report_year"), reads=(TIME, SECTIONS, HEADINGS, BOXES), writes=(DEADLINES,))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from .. import rules
-from ..document import BOXES, HEADINGS, PARAGRAPHS, add_span, text_of
+from ..document import BOXES, HEADINGS, PARAGRAPHS, add_span, span_text, text_of
 from ..factories import component
 
 
@@ -16,9 +16,10 @@ def find_boxes(doc: Doc) -> Doc:
     heading_starts = sorted(h.start for h in doc.spans[HEADINGS])
     doc.spans[BOXES] = []
     for para in doc.spans[PARAGRAPHS]:
-        match = start_pattern.match(para.text)
+        line = span_text(para)
+        match = start_pattern.match(line)
         if not match:
             continue
         end = next((s for s in heading_starts if s > para.start), len(text_of(doc)))
-        add_span(doc, BOXES, para.start, end, "box", title=para.text[match.end() :].strip())
+        add_span(doc, BOXES, para.start, end, "box", title=line[match.end() :].strip())
     return doc

@@ -12,7 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from .. import rules
-from ..document import HEADINGS, SECTIONS, add_span, heading_title, spans_at, text_of
+from ..document import HEADINGS, SECTIONS, add_span, heading_title, span_text, spans_at, text_of
 from ..factories import component
 
 
@@ -39,7 +39,7 @@ def find_sections(doc: Doc) -> Doc:
         level = head._.level
         del path[level - 1 :]
         path.extend([""] * (level - 1 - len(path)))
-        path.append(head.text)
+        path.append(span_text(head))
         end = next((later.start for later in heads[i + 1 :] if later._.level <= level), len(text_of(doc)))
         add_span(doc, SECTIONS, head.start, end, "section", path=tuple(p for p in path if p),
                  role=title_roles(heading_title(head)))
