@@ -36,7 +36,7 @@ ROW_GROUPS = (MEASURES, TARGETS, DEADLINES, AREAS, AGENCIES)
 SOURCE_FACTS = ("doc_id", "source_path", "format", "sha256", "properties")
 #: What the document says about itself: set by the metadata component.
 DOCUMENT_FACTS = ("title", "issuer", "issue_date", "doc_number", "period_start", "period_end",
-                  "region", "region_code", "report_year")
+                  "region", "region_code", "report_year", "meeting_date", "document_type")
 
 #: ``span._`` values: the structure's, then the candidates' and the rows'.
 SPAN_VALUES = (

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from .. import rules
 from ..document import (BOXES, HEADINGS, PARAGRAPHS, PLACES, QUANTITIES, SECTIONS, SENTENCES, TABLES, TIME, cached,
-                        candidate, in_box, in_table, paragraph_at, sentence_at, spans_at, spans_within, text_of)
+                        candidate, heading_of, in_box, in_table, paragraph_at, sentence_at, spans_at, spans_within, text_of)
 from ..errors import RuleFileError
 from ..factories import component
 from ..rules import TimedPattern
@@ -211,7 +211,44 @@ def kind_at(doc: Doc, sentence: Span, start: int, end: int) -> tuple[str, str]:
     return config["default_kind"], "context.default"
 
 
-@component("planx_context", requires=("doc._.period_end",),
+def heading_year(doc: Doc, offset: int) -> int | None:
+    """The year the innermost section around ``offset`` names in its heading when it names
+    one (二、2024年工作安排, 2023年工作回顾), else ``None``."""
+    for section in reversed(spans_at(doc, SECTIONS, offset)):
+        head = heading_of(doc, section)
+        years = {t._.value["end_year"] for t in spans_within(doc, TIME, head.start, head.end)
+                 if t._.value["end_year"] and t._.value["start_year"] in (None, t._.value["end_year"])}
+        if len(years) == 1:
+            return years.pop()
+    return None
+
+
+def clock_year(doc: Doc, kind: str) -> tuple[int | None, str]:
+    """The year the document's clock gives a quantity of ``kind`` (context.yaml
+    document_years), with the rule, or ``(None, "")``."""
+    years = rules.load("context").get("document_years") or {}
+    for doc_type in (doc._.document_type, "any"):
+        spec = (years.get(doc_type) or {}).get(kind)
+        if spec:
+            base = getattr(doc._, spec["fact"])
+            return (None, "") if base is None else (base + spec["offset"], f"context.clock.{doc_type}.{kind}")
+    return None, ""
+
+
+def year_of(doc: Doc, span: Span, sentence: Span, kind: str) -> tuple[int | None, str]:
+    """The year a quantity is for, and the rule that decided it: the time expressions that
+    scope it, else its section's heading year, else the document's clock. A recurring
+    expression (每年) gives no year."""
+    year, recurring = scoped_year(doc, span.start, sentence.start, sentence.end, forward=kind == "target")
+    if year is not None or recurring:
+        return year, "context.time_in_force" if year is not None else ""
+    year = heading_year(doc, span.start)
+    if year is not None:
+        return year, "context.heading_year"
+    return clock_year(doc, kind)
+
+
+@component("planx_context", requires=("doc._.period_end", "doc._.report_year", "doc._.document_type"),
            assigns=("span._.kind", "span._.kind_rule", "span._.year", "span._.year_rule", "span._.responsible",
                     "span._.responsible_rule"),
            reads=(QUANTITIES, PLACES, SENTENCES, SECTIONS, PARAGRAPHS, HEADINGS, TIME, BOXES, TABLES))
@@ -221,10 +258,7 @@ def attach_context(doc: Doc) -> Doc:
     for span in doc.spans[QUANTITIES]:
         sentence = sentence_at(doc, span.start)
         kind, kind_rule = kind_at(doc, sentence, span.start, span.end)
-        year, recurring = scoped_year(doc, span.start, sentence.start, sentence.end, forward=kind == "target")
-        year_rule = "context.time_in_force" if year is not None else ""
-        if year is None and kind == "target" and not recurring:
-            year, year_rule = doc._.period_end, "context.plan_period_end"
+        year, year_rule = year_of(doc, span, sentence, kind)
         span._.kind, span._.kind_rule, span._.year, span._.year_rule = kind, kind_rule, year, year_rule
     places = [span for span in doc.spans[PLACES] if span.label_ != INSIDE_WORD and not in_table(doc, span.start)]
     for i, span in enumerate(places):
