@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Union
 
 import regex
 import yaml
@@ -383,19 +383,35 @@ def _limit(text: str) -> float:
     return MATCH_TIMEOUT * (1 + len(text) // 1_000_000)
 
 
-def compile_pattern(pattern: str, where: str, rule: str | None = None) -> TimedPattern:
+#: A compiled rule: bare for the bundled rules, under the time limit for any other.
+Pattern = Union[TimedPattern, regex.Pattern]
+
+
+def compile_pattern(pattern: str, where: str, rule: str | None = None, timed: bool | None = None) -> Pattern:
     """Compile ``pattern`` with the ``regex`` module, naming ``where`` on failure.
 
-    The result matches under :data:`MATCH_TIMEOUT`; a timeout names ``rule`` (default ``where``).
+    ``timed`` (default: unless the rules in use are the bundled ones) puts each match under
+    :data:`MATCH_TIMEOUT`, and a timeout names ``rule`` (default ``where``). The bundled
+    rules are shown to match in linear time by tests/test_regex_safety.py, so they run
+    bare: the ``regex`` module's time limit costs about 2 µs a call, which at thousands of
+    calls a document was a fifth of extraction (bench/README.md). Rules a user edited
+    (``--rules``, ``PLANX_RULES``) have shown nothing, so they keep the limit.
     """
     try:
         compiled = regex.compile(pattern, regex.VERSION1)
     except regex.error as err:
         raise RuleFileError(f"[{where} -> pattern] does not compile: {err}") from None
-    return TimedPattern(compiled, rule or where)
+    if timed is None:
+        timed = not _bundled(_in_use())
+    return TimedPattern(compiled, rule or where) if timed else compiled
 
 
-def pattern(name: str, *keys: str | int, template: tuple = ()) -> TimedPattern:
+def _bundled(rule_set: _RuleSet) -> bool:
+    """The rule set holds exactly the bundled rule files (the tested ones)."""
+    return rule_set.digest == _fixed_rule_set("").digest
+
+
+def pattern(name: str, *keys: str | int, template: tuple = ()) -> Pattern:
     """The regex written as one value in ``rules/<name>.yaml`` (not a rule list), compiled once.
 
     The value is ``{pattern, intent, examples, counterexamples}`` or, in a copy of the rules
@@ -411,7 +427,7 @@ def pattern(name: str, *keys: str | int, template: tuple = ()) -> TimedPattern:
 
 
 @lru_cache(maxsize=None)
-def _pattern(rule_set: _RuleSet, name: str, keys: tuple[str | int, ...], template: tuple) -> TimedPattern:
+def _pattern(rule_set: _RuleSet, name: str, keys: tuple[str | int, ...], template: tuple) -> Pattern:
     where = " -> ".join([f"rules/{name}.yaml", *map(str, keys)])
     value = _load_cached(rule_set, name)
     try:
@@ -422,7 +438,7 @@ def _pattern(rule_set: _RuleSet, name: str, keys: tuple[str | int, ...], templat
     source = str(value["pattern"] if isinstance(value, dict) else value)
     for placeholder, text in template:
         source = source.replace(placeholder, text)
-    return compile_pattern(source, where)
+    return compile_pattern(source, where, timed=not _bundled(rule_set))
 
 
 def load_patterns(name: str, key: str = "patterns", template: tuple = ()) -> tuple[Rule, ...]:
@@ -454,7 +470,7 @@ def _load_patterns(rule_set: _RuleSet, name: str, key: str, template: tuple) -> 
         rules.append(
             Rule(
                 id=str(entry["id"]),
-                pattern=compile_pattern(pattern, here, f"{where} -> {entry['id']}"),
+                pattern=compile_pattern(pattern, here, f"{where} -> {entry['id']}", timed=not _bundled(rule_set)),
                 intent=str(entry["intent"]),
                 examples=tuple(entry.get("examples") or ()),
                 counterexamples=tuple(entry.get("counterexamples") or ()),

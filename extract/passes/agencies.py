@@ -65,14 +65,16 @@ def find_agencies(doc: Doc) -> Doc:
         names = split_names(match.group("names"), match.start("names"))
         rows.extend(_rows(names, role_of(match.group("label")), "agencies.tag"))
     for sentence in doc.spans[SENTENCES]:
-        if in_table(doc, sentence.start) or in_review(doc, sentence.start) or in_box(doc, sentence.start):
-            continue
         body = text[sentence.start : sentence.end]
-        for match in led_by.finditer(body):
-            role = "lead" if match.group("verb") == "牵头" else "responsible"
-            rows.extend(_rows(split_names(match.group("names"), sentence.start + match.start("names")), role,
-                              "agencies.led_by"))
+        led = list(led_by.finditer(body))
         match = subject.match(body)
+        # The cues first: few sentences have one, and asking where a sentence stands costs more.
+        if (not led and not match) or any(where(doc, sentence.start) for where in (in_table, in_review, in_box)):
+            continue
+        for found in led:
+            role = "lead" if found.group("verb") == "牵头" else "responsible"
+            rows.extend(_rows(split_names(found.group("names"), sentence.start + found.start("names")), role,
+                              "agencies.led_by"))
         if match:
             rows.extend(_rows(split_names(match.group("names"), sentence.start + match.start("names")),
                               "responsible", "agencies.subject"))

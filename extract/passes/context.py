@@ -22,7 +22,7 @@ from ..document import (BOXES, HEADINGS, PARAGRAPHS, PLACES, QUANTITIES, SECTION
                         candidate, heading_of, in_box, in_table, paragraph_at, sentence_at, spans_at, spans_within, text_of)
 from ..errors import RuleFileError
 from ..factories import component
-from ..rules import TimedPattern
+from ..rules import Pattern
 from ..structure.roles import roles_at
 from .places import INSIDE_WORD
 from .timex import TimeExpression
@@ -114,8 +114,16 @@ def responsibility(doc: Doc, places: list[Span], i: int) -> str:
     """The rule by which place ``i`` is given a task by its sentence, or ``""``: never in a
     review section or a 专栏 box, where places are reported, not tasked."""
     place = places[i]
-    if in_review(doc, place.start) or in_box(doc, place.start):
+    rule = _cue_rule(doc, places, i)
+    # The cues first: most places have none, and asking where a place stands costs more.
+    if not rule or in_review(doc, place.start) or in_box(doc, place.start):
         return ""
+    return rule
+
+
+def _cue_rule(doc: Doc, places: list[Span], i: int) -> str:
+    """The rule whose cue around place ``i`` gives it a task, or ``""``."""
+    place = places[i]
     text = text_of(doc)
     after = text[_after_list(text, places, i) : place.end + 60]
     if rules.pattern("areas", "after_cues").match(after):
@@ -138,8 +146,8 @@ class Modifier:
     category: str
     direction: str
     scope: str
-    pattern: TimedPattern
-    terminators: TimedPattern | None
+    pattern: Pattern
+    terminators: Pattern | None
 
 
 _DIRECTIONS, _SCOPES = ("forward", "backward", "both"), ("clause", "sentence")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import regex
 
 from .. import rules
-from .timex import find_time_expressions
+from .timex import leading_time_expression
 
 # Code, not a rule: a bracket pair is punctuation; which ones are kept is max_kept_parenthetical.
 _PAREN = regex.compile(r"[（(][^（()）]*[）)]")
@@ -49,9 +49,9 @@ def clean(phrase: str) -> str:
     trailing adverbs, long explanatory parentheticals and edge punctuation."""
     # The bullets and enumerators that open a lead sentence (——, 一是) open no indicator either.
     phrase = rules.pattern("measures", "lead_sentence", "prefix").sub("", phrase.strip(_EDGE_PUNCT))
-    times = [t for t in find_time_expressions(phrase) if t.start == 0]
-    if times:
-        phrase = phrase[times[0].end :].strip(_EDGE_PUNCT)
+    time = leading_time_expression(phrase)
+    if time is not None:
+        phrase = phrase[time.end :].strip(_EDGE_PUNCT)
     limit = int(rules.load("targets")["max_kept_parenthetical"])
     phrase = _PAREN.sub(lambda m: m.group(0) if len(m.group(0)) - 2 <= limit else "", phrase)
     for _ in range(2):

@@ -274,19 +274,34 @@ def find_quantities(text: str) -> list[Quantity]:
     Returns:
         The quantities, sorted by offset; each satisfies ``text[q.start:q.end] == q.text``.
     """
+    return quantities_within(text, [(0, len(text))])[0]
+
+
+def quantities_within(text: str, windows: list[tuple[int, int]]) -> list[list[Quantity]]:
+    """The quantities of each window ``[start, end)`` of ``text`` (sentences), offsets into
+    ``text``: a quantity must lie inside its window, and windows choose among their own.
+
+    Each rule runs once over the whole text rather than once per sentence: a document has
+    thousands of sentences, and a regex call costs more than a sentence's worth of matching.
+    """
     g = _current()
     candidates = []
     for order, rule in enumerate(g.patterns):
         for match in rule.pattern.finditer(text):
             q = _read(g, rule, match)
             if q is not None:
-                candidates.append((q.start, q.end, order, q))
+                candidates.append((q.cue_start, q.end, order, q))
     if not candidates:
-        return []
+        return [[] for _ in windows]
     blocked = _blocked(g, text)
-    kept = [c for c in candidates if not _overlaps(blocked, c[0], c[1])]
-    chosen = longest_first(kept)
-    return _share_change(g, text, chosen)
+    candidates.sort(key=lambda c: c[0])
+    starts = [c[0] for c in candidates]
+    out = []
+    for lo, hi in windows:
+        inside = [c for c in candidates[bisect_left(starts, lo) : bisect_left(starts, hi)]
+                  if c[1] <= hi and not _overlaps(blocked, c[3].start, c[1])]
+        out.append(_share_change(g, text, longest_first([(q.start, end, order, q) for _, end, order, q in inside])))
+    return out
 
 
 def longest_first(candidates: list[tuple[int, int, int, Any]]) -> list[Any]:
@@ -458,12 +473,9 @@ def quantity_candidates(doc: Doc) -> Doc:
     """Every quantity in the prose sentences (tables have their own pass), as a
     ``quantities`` candidate labelled with its unit, offsets into the document."""
     doc.spans[QUANTITIES] = []
-    text = text_of(doc)
-    for sentence in doc.spans[SENTENCES]:
-        if in_table(doc, sentence.start):
-            continue
-        for q in find_quantities(text[sentence.start : sentence.end]):
-            shifted = replace(q, start=q.start + sentence.start, end=q.end + sentence.start,
-                              cue_start=q.cue_start + sentence.start)
-            add_candidate(doc, QUANTITIES, 0, shifted, q.unit or "number")
+    sentences = [sentence for sentence in doc.spans[SENTENCES] if not in_table(doc, sentence.start)]
+    found = quantities_within(text_of(doc), [(sentence.start, sentence.end) for sentence in sentences])
+    for quantities in found:
+        for q in quantities:
+            add_candidate(doc, QUANTITIES, 0, q, q.unit or "number")
     return doc

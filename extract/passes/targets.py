@@ -16,9 +16,9 @@ from spacy.tokens import Doc, Span
 
 from .. import rules
 from ..document import (BOXES, CELLS, QUANTITIES, SENTENCES, TABLES, TARGETS, add_row, candidate, in_box, in_table,
-                        spans_within, text_of)
+                        sentence_at, spans_within, text_of)
 from ..factories import component
-from .indicators import clause_bounds, has_predicate, read_clause, split_branches
+from .indicators import Reading, clause_bounds, clean, has_predicate, read_clause, split_branches
 from .indicator_tables import table_targets
 from .quantity import Quantity
 
@@ -52,7 +52,7 @@ def _groups(sentence: str, quantities: list[Quantity]) -> list[list[Quantity]]:
         if groups:
             prev = groups[-1][-1]
             between = sentence[prev.end : _cue_start(q)]
-            if rules.pattern("targets", "value_joiner").fullmatch(between) and "分别" in sentence[: _cue_start(groups[-1][0])][-12:]:
+            if _pattern("value_joiner").fullmatch(between) and "分别" in sentence[: _cue_start(groups[-1][0])][-12:]:
                 groups[-1].append(q)
                 continue
         groups.append([q])
@@ -64,7 +64,9 @@ def _groups(sentence: str, quantities: list[Quantity]) -> list[list[Quantity]]:
 def find_targets(doc: Doc) -> Doc:
     """Target rows from prose sentences and indicator tables."""
     rows = []
-    for sentence in doc.spans[SENTENCES]:
+    # Only the sentences that hold a quantity: most hold none, and asking each costs more.
+    holding = {sentence_at(doc, span.start) for span in doc.spans[QUANTITIES]}
+    for sentence in sorted(holding - {None}, key=lambda s: s.start):
         if in_table(doc, sentence.start) or in_box(doc, sentence.start):
             continue
         rows.extend(_sentence_targets(doc, sentence))
@@ -84,9 +86,13 @@ def _sentence_targets(doc: Doc, span: Span) -> list[dict]:
         q = candidate(found, Quantity)
         context[replace(q, start=q.start - span.start, end=q.end - span.start, cue_start=q.cue_start - span.start)] = found
     quantities = list(context)
-    rows = []
+    baselines = _baselines(sentence, quantities)
+    rows: list[dict] = []
+    subject, previous_end = "", None  # the last indicator read here, for a clause that elides it
     for group in _groups(sentence, quantities):
         first, last = group[0], group[-1]
+        if first in baselines.values():
+            continue  # a baseline (从A提高到B) is read with the value it leads to
         clause_start, clause_end = clause_bounds(sentence, _cue_start(first), last.end)
         previous = [q for q in quantities if q.end <= _cue_start(first) and q.end > clause_start]
         item_start = previous[-1].end if previous else clause_start
@@ -95,17 +101,60 @@ def _sentence_targets(doc: Doc, span: Span) -> list[dict]:
         before = sentence[item_start : first.start]
         if not _is_statistic(last if len(group) > 1 else first, before):
             continue
-        if following and has_predicate(sentence[last.end : following[0].start]):
+        gap = sentence[last.end : following[0].start] if following else ""
+        if following and has_predicate(gap) and not _pattern("coordination").match(gap):
             continue  # a count inside the subject: 10条产业链收入突破1.5万亿元
-        reading = read_clause(sentence, first.start, last.end, item_start, item_end)
+        baseline = baselines.get(first) if len(group) == 1 else None
+        reading = _baseline_reading(sentence, baseline, quantities, clause_start) if baseline else None
+        reading = reading or read_clause(sentence, first.start, last.end, item_start, item_end)
         if reading is None:
             continue
+        reading = _with_elided_subject(sentence, reading, subject, previous_end, first)
         indicators = [reading.indicator] * len(group)
         if len(group) > 1:
             indicators = split_branches(reading.indicator, len(group)) or indicators
         for q, indicator in zip(group, indicators):
-            rows.append(_row(span, q, last, indicator, context[q], f"prose.{reading.shape}.{q.rule}"))
+            row = _row(span, q, last, indicator, context[q], f"prose.{reading.shape}.{q.rule}")
+            if baseline is not None:
+                row["baseline_value"] = baseline.value
+            rows.append(row)
+        subject, previous_end = reading.indicator, last.end
     return rows
+
+
+def _pattern(key: str):
+    return rules.pattern("targets", key)
+
+
+def _baselines(sentence: str, quantities: list[Quantity]) -> dict[Quantity, Quantity]:
+    """Value → its baseline, for each 从A提高到B in the sentence: A right after 从/由, the gap
+    to B only a verb of change with 到/至/为."""
+    found = {}
+    for a, b in zip(quantities, quantities[1:]):
+        if (_pattern("baseline_to").fullmatch(sentence[a.end : _cue_start(b)])
+                and _pattern("baseline_from").search(sentence[: _cue_start(a)])):
+            found[b] = a
+    return found
+
+
+def _baseline_reading(sentence: str, baseline: Quantity, quantities: list[Quantity], clause_start: int) -> Reading | None:
+    """The indicator of 从A提高到B: the words before 从, from the clause's start or the value
+    before A."""
+    lead = _pattern("baseline_from").search(sentence[: _cue_start(baseline)])
+    earlier = [q for q in quantities if clause_start < q.end <= lead.start()]
+    indicator = clean(sentence[earlier[-1].end if earlier else clause_start : lead.start()])
+    return Reading(indicator, "baseline") if indicator else None
+
+
+def _with_elided_subject(sentence: str, reading: Reading, subject: str, previous_end: int | None,
+                         first: Quantity) -> Reading:
+    """A clause coordinated with the previous value's (、增长9.8%) that names nothing but a
+    change measures the previous subject's change: 进出口总额 + 增长."""
+    elided = _pattern("elided_subject").fullmatch(reading.indicator)
+    if (not elided or not subject or previous_end is None
+            or not _pattern("coordination").match(sentence[previous_end : _cue_start(first)])):
+        return reading
+    return Reading(subject + elided.group("verb"), "elided_subject")
 
 
 def _row(span: Span, q: Quantity, last: Quantity, indicator: str, found: Span, rule: str) -> dict:
@@ -114,8 +163,9 @@ def _row(span: Span, q: Quantity, last: Quantity, indicator: str, found: Span, r
     comparator = q.comparator
     if comparator == "=" and last.comparator != "=" and q is not last:
         comparator = last.comparator  # 分别稳定在85和80以上: 以上 governs both
-    if q.change and q.change not in indicator:
-        indicator += {"increase": "增长", "decrease": "下降"}.get(q.change, "")
+    word = {"increase": "增长", "decrease": "下降"}.get(q.change or "", "")
+    if word and word not in indicator:
+        indicator += word
     return {
         "kind": kind, "indicator": indicator, "indicator_key": "", "value": q.value, "value_max": q.value_max,
         "unit": q.unit or last.unit, "comparator": comparator, "target_year": year,

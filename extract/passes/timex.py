@@ -146,6 +146,26 @@ def find_time_expressions(text: str, reference_year: int | None = None,
     return longest_first(candidates)
 
 
+def leading_time_expression(text: str) -> TimeExpression | None:
+    """The time expression ``text`` opens with (the longest), or ``None``: what
+    :func:`find_time_expressions` finds at offset 0, trying each rule at that offset alone.
+
+    Example:
+        >>> leading_time_expression("到2025年，建成10个中心").text
+        '到2025年'
+    """
+    g = _current()
+    setting = _Setting(None, None)
+    found = []
+    for order, rule in enumerate(g.patterns):
+        match = rule.pattern.match(text)
+        read = _read(g, rule, match, setting) if match else None
+        if read is not None:
+            found.append((read.start, read.end, order, read))
+    chosen = longest_first(found)
+    return chosen[0] if chosen else None
+
+
 def _read(g: _Grammar, rule, m, setting: _Setting) -> TimeExpression | None:
     """The expression a match of ``rule`` states, or ``None`` if its years do not hold up."""
     reader = _YEARS.get(rule.get("years"))
