@@ -8,6 +8,8 @@ source marked up.
 
 from __future__ import annotations
 
+import logging
+
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
@@ -15,6 +17,44 @@ from .document import PARAGRAPHS, new_doc, add_span
 from .model import Block, RawDocument
 from .normalise import normalise_inline, normalise_line
 from .structure.tables import Cell, TableGrid, write_tables
+
+LOGGER = logging.getLogger("planx")
+
+#: A passage repeated verbatim is dropped when it is at least this long: a web page saved
+#: with its text twice, say, whose every target would otherwise be counted twice. Shorter
+#: repeats (a menu, a heading, a sentence a plan quotes again) are text, and stay.
+MIN_REPEAT_CHARS = 2000
+
+
+def drop_repeated_passages(blocks: list[Block], name: str = "") -> list[Block]:
+    """``blocks`` without a later run of blocks that repeats an earlier run verbatim, where the
+    run holds :data:`MIN_REPEAT_CHARS` characters or more.
+
+    Example:
+        >>> from planx.model import Block
+        >>> page = [Block("paragraph", f"第{i}段" + "文" * 300) for i in range(8)]
+        >>> kept = drop_repeated_passages([Block("paragraph", "首页"), *page, Block("paragraph", "首页"), *page])
+        >>> len(kept)
+        10
+    """
+    texts = [block.text.strip() if block.kind != "table" else repr(block.rows) for block in blocks]
+    first: dict[str, int] = {}
+    kept: list[Block] = []
+    j = 0
+    while j < len(blocks):
+        i = first.get(texts[j])
+        run = 0
+        while i is not None and j + run < len(blocks) and i + run < j and texts[i + run] == texts[j + run]:
+            run += 1
+        if run and sum(len(t) for t in texts[j : j + run]) >= MIN_REPEAT_CHARS:
+            LOGGER.warning("%s: a passage of %d paragraphs repeats an earlier one word for word; read once",
+                           name, run)
+            j += run
+            continue
+        first.setdefault(texts[j], j)
+        kept.append(blocks[j])
+        j += 1
+    return kept
 
 
 def assemble(raw: RawDocument, vocab: Vocab, doc_id: str, source_path: str = "", sha256: str = "") -> Doc:
@@ -32,7 +72,7 @@ def assemble(raw: RawDocument, vocab: Vocab, doc_id: str, source_path: str = "",
         offset += len(line) + 1
         return start
 
-    for block in raw.blocks:
+    for block in drop_repeated_passages(raw.blocks, source_path or doc_id):
         if block.kind == "table":
             table = _lay_table(block, emit)
             if table is not None:

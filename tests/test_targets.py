@@ -91,3 +91,41 @@ def test_value_offsets_point_at_the_value():
     doc, rows = targets_of("到2025年，制造业产品质量合格率达到97%，培育1000家以上高成长企业。")
     for row in rows:
         assert doc.text[row["start"] : row["end"]] == row["value_text"]
+
+
+def with_baselines(rows):
+    return [(r["indicator"], r["value"], r["baseline_value"]) for r in rows]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a work report's social policy
+    ("城乡居民基础养老金最低标准从每人每月190元提高到210元。", [("城乡居民基础养老金最低标准", 210, 190)]),
+    # a five-year plan's structure goal
+    ("森林覆盖率由2020年的23.5%提高到25%。", [("森林覆盖率", 25, 23.5)]),
+    # a review's result, counted in units
+    ("市级重点实验室由30个增加到52个，新增工程技术中心8个。",
+     [("市级重点实验室", 52, 30), ("工程技术中心", 8, None)]),
+    # an implementation plan's reduction target
+    ("全市PM2.5平均浓度从每立方米40微克下降到35微克。", [("PM2.5平均浓度", 35, 40)]),
+    # an opinion's coverage goal, 至 for 到
+    ("农村自来水普及率由现在的85%提升至95%以上。", [("农村自来水普及率", 95, 85)]),
+])
+def test_from_a_to_b_gives_the_baseline_and_one_row(sentence, expected):
+    _, rows = targets_of(sentence)
+    assert with_baselines(rows) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a work report's review: level, then growth of the same indicator
+    ("外贸进出口总额8000亿元、增长6.5%。", [("外贸进出口总额", 8e11), ("外贸进出口总额增长", 6.5)]),
+    ("全年接待游客1.2亿人次，同比增长15%。", [("接待游客", 1.2e8), ("接待游客增长", 15)]),
+    ("一般公共预算收入突破500亿元、较上年增长7.2%。", [("一般公共预算收入", 5e10), ("一般公共预算收入增长", 7.2)]),
+    # a plan's goal sentence with its own subjects: nothing is elided
+    ("地区生产总值年均增长6%，一般公共预算收入年均增长5%。",
+     [("地区生产总值年均增长", 6), ("一般公共预算收入年均增长", 5)]),
+    # an assessment scheme's list: two indicators, each with its own subject
+    ("粮食产量稳定在600万吨以上，耕地保有量不低于450万亩。", [("粮食产量", 6e6), ("耕地保有量", 4.5e6)]),
+])
+def test_a_clause_that_elides_its_subject_takes_the_previous_one(sentence, expected):
+    _, rows = targets_of(sentence)
+    assert [(r["indicator"], r["value"]) for r in rows] == expected

@@ -304,6 +304,14 @@ def quantities_within(text: str, windows: list[tuple[int, int]]) -> list[list[Qu
     return out
 
 
+def change_words(cue: str, change: str) -> str:
+    """The words stating ``change`` (increase, decrease) in a quantity's ``cue``, as the
+    indicator keeps them: 年均增长 in 年均增长不低于; 增长 or 下降 when the cue has none
+    (分别下降70%和67%: the second value shares the first's change)."""
+    found = [word for word, meaning in _current().change.items() if meaning == change and word in cue]
+    return max(found, key=len) if found else {"increase": "增长", "decrease": "下降"}.get(change, "")
+
+
 def longest_first(candidates: list[tuple[int, int, int, Any]]) -> list[Any]:
     """Choose non-overlapping spans: earliest start first, then the longest, then rule order.
 

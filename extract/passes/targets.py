@@ -20,7 +20,7 @@ from ..document import (BOXES, CELLS, QUANTITIES, SENTENCES, TABLES, TARGETS, ad
 from ..factories import component
 from .indicators import Reading, clause_bounds, clean, has_predicate, read_clause, split_branches
 from .indicator_tables import table_targets
-from .quantity import Quantity
+from .quantity import Quantity, change_words
 
 _ASCII_DIGIT = regex.compile(r"\d")
 
@@ -163,8 +163,8 @@ def _row(span: Span, q: Quantity, last: Quantity, indicator: str, found: Span, r
     comparator = q.comparator
     if comparator == "=" and last.comparator != "=" and q is not last:
         comparator = last.comparator  # 分别稳定在85和80以上: 以上 governs both
-    word = {"increase": "增长", "decrease": "下降"}.get(q.change or "", "")
-    if word and word not in indicator:
+    word = change_words(text_of(span.doc)[span.start + q.cue_start : span.start + q.start], q.change) if q.change else ""
+    if word and not indicator.endswith(word):
         indicator += word
     return {
         "kind": kind, "indicator": indicator, "indicator_key": "", "value": q.value, "value_max": q.value_max,
