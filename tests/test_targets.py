@@ -129,3 +129,29 @@ def test_from_a_to_b_gives_the_baseline_and_one_row(sentence, expected):
 def test_a_clause_that_elides_its_subject_takes_the_previous_one(sentence, expected):
     _, rows = targets_of(sentence)
     assert [(r["indicator"], r["value"]) for r in rows] == expected
+
+
+@pytest.mark.parametrize("sentence", [
+    # an opinion's subsidy
+    "对获得省质量奖的企业，一次性奖励100万元。",
+    # a support policy's ratio and cap
+    "按项目投资额的10%给予奖补，单个项目最高不超过500万元。",
+    # an employment opinion's refund
+    "对不裁员的参保企业，可返还其上年度实际缴纳失业保险费的50%。",
+    # a loan guarantee
+    "符合条件的个人可申请最高20万元的创业担保贷款，财政给予贴息。",
+    # a regulation's threshold
+    "严禁生产和销售厚度低于0.025毫米的塑料购物袋。",
+])
+def test_a_subsidy_cap_or_ratio_is_no_target(sentence):
+    _, rows = targets_of(sentence)
+    assert rows == []
+
+
+@pytest.mark.parametrize("sentence, indicator", [
+    ("竣工工程质量一次性验收合格率达到98%。", "竣工工程质量一次性验收合格率"),
+    ("困难群众生活补贴标准提高到每人每月800元。", "困难群众生活补贴标准"),
+])
+def test_a_standard_named_like_a_subsidy_is_still_a_target(sentence, indicator):
+    _, rows = targets_of(sentence)
+    assert [r["indicator"] for r in rows] == [indicator]

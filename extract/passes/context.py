@@ -197,8 +197,9 @@ def _reaches(modifier: Modifier, text: str, cue_start: int, cue_end: int, start:
 
 
 def kind_at(doc: Doc, sentence: Span, start: int, end: int) -> tuple[str, str]:
-    """``(kind, rule)`` of a quantity at ``[start, end)``: the first achieved modifier that
-    reaches it, else the first target one, else its sections' role, else the default."""
+    """``(kind, rule)`` of a quantity at ``[start, end)``: the first instrument modifier that
+    reaches it (a subsidy or cap: no target), else the first achieved one, else the first
+    target one, else its sections' role, else the default."""
     text = text_of(doc)
     decided: dict[str, str] = {}
     for modifier in modifiers():
@@ -207,10 +208,9 @@ def kind_at(doc: Doc, sentence: Span, start: int, end: int) -> tuple[str, str]:
             if _reaches(modifier, text, cue.start(), cue.end(), start, end):
                 decided.setdefault(modifier.category, f"context.{modifier.id}")
                 break
-    if "achieved" in decided:
-        return "achieved", decided["achieved"]
-    if "target" in decided:
-        return "target", decided["target"]
+    for category in ("instrument", "achieved", "target"):
+        if category in decided:
+            return category, decided[category]
     config = rules.load("context")
     roles = roles_at(doc, start)
     for role, kind in (config.get("section_kinds") or {}).items():

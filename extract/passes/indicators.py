@@ -87,6 +87,9 @@ def read_clause(sentence: str, cue_start: int, end: int, item_start: int, item_e
         item_end: where the next value's stretch begins (or the clause ends).
     """
     before = sentence[item_start:cue_start]
+    rate = _pattern("rate_prefix").search(before)
+    if rate:
+        before = before[: rate.start()]
     after = sentence[end:item_end]
     predicate = _pattern("predicates").search(before)
     if predicate and predicate.start() > 0:

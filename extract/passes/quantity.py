@@ -308,8 +308,13 @@ def change_words(cue: str, change: str) -> str:
     """The words stating ``change`` (increase, decrease) in a quantity's ``cue``, as the
     indicator keeps them: 年均增长 in 年均增长不低于; 增长 or 下降 when the cue has none
     (分别下降70%和67%: the second value shares the first's change)."""
-    found = [word for word, meaning in _current().change.items() if meaning == change and word in cue]
+    found = [word for word in change_vocabulary(change) if word in cue]
     return max(found, key=len) if found else {"increase": "增长", "decrease": "下降"}.get(change, "")
+
+
+def change_vocabulary(change: str) -> tuple[str, ...]:
+    """The words that state ``change`` (rules/quantities.yaml change_words)."""
+    return tuple(word for word, meaning in _current().change.items() if meaning == change)
 
 
 def longest_first(candidates: list[tuple[int, int, int, Any]]) -> list[Any]:

@@ -20,9 +20,11 @@ from ..document import (BOXES, CELLS, QUANTITIES, SENTENCES, TABLES, TARGETS, ad
 from ..factories import component
 from .indicators import Reading, clause_bounds, clean, has_predicate, read_clause, split_branches
 from .indicator_tables import table_targets
-from .quantity import Quantity, change_words
+from .quantity import Quantity, change_vocabulary, change_words
 
 _ASCII_DIGIT = regex.compile(r"\d")
+#: The kind the context component gives a subsidy, cap or ratio a policy grants: no row.
+INSTRUMENT = "instrument"
 
 
 def _config() -> dict:
@@ -88,7 +90,8 @@ def _sentence_targets(doc: Doc, span: Span) -> list[dict]:
     quantities = list(context)
     baselines = _baselines(sentence, quantities)
     rows: list[dict] = []
-    subject, previous_end = "", None  # the last indicator read here, for a clause that elides it
+    subjects: list[str] = []  # the indicators read so far here, for clauses that elide theirs
+    previous_end = None
     for group in _groups(sentence, quantities):
         first, last = group[0], group[-1]
         if first in baselines.values():
@@ -109,16 +112,23 @@ def _sentence_targets(doc: Doc, span: Span) -> list[dict]:
         reading = reading or read_clause(sentence, first.start, last.end, item_start, item_end)
         if reading is None:
             continue
-        reading = _with_elided_subject(sentence, reading, subject, previous_end, first)
-        indicators = [reading.indicator] * len(group)
-        if len(group) > 1:
-            indicators = split_branches(reading.indicator, len(group)) or indicators
+        verb = _elided_verb(sentence, reading, previous_end, first)
+        if verb is not None and len(subjects) >= len(group):
+            # 整车销售28万辆，销售收入200亿元，分别增长30%和27%: each value's subject is one before
+            indicators, shape = [subject + verb for subject in subjects[-len(group):]], "elided_subject"
+        else:
+            indicators, shape = [reading.indicator] * len(group), reading.shape
+            if len(group) > 1:
+                indicators = split_branches(reading.indicator, len(group)) or indicators
         for q, indicator in zip(group, indicators):
-            row = _row(span, q, last, indicator, context[q], f"prose.{reading.shape}.{q.rule}")
+            if context[q]._.kind == INSTRUMENT:
+                continue
+            row = _row(span, q, last, indicator, context[q], f"prose.{shape}.{q.rule}")
             if baseline is not None:
                 row["baseline_value"] = baseline.value
             rows.append(row)
-        subject, previous_end = reading.indicator, last.end
+        subjects.extend(indicators)
+        previous_end = last.end
     return rows
 
 
@@ -146,15 +156,15 @@ def _baseline_reading(sentence: str, baseline: Quantity, quantities: list[Quanti
     return Reading(indicator, "baseline") if indicator else None
 
 
-def _with_elided_subject(sentence: str, reading: Reading, subject: str, previous_end: int | None,
-                         first: Quantity) -> Reading:
-    """A clause coordinated with the previous value's (、增长9.8%) that names nothing but a
-    change measures the previous subject's change: 进出口总额 + 增长."""
+def _elided_verb(sentence: str, reading: Reading, previous_end: int | None, first: Quantity) -> str | None:
+    """The change verb of a clause coordinated with the previous value's (、增长9.8%) that names
+    nothing else: its subject is elided, and is the previous value's (进出口总额 + 增长). ``None``
+    when the clause names its own subject."""
     elided = _pattern("elided_subject").fullmatch(reading.indicator)
-    if (not elided or not subject or previous_end is None
+    if (not elided or previous_end is None
             or not _pattern("coordination").match(sentence[previous_end : _cue_start(first)])):
-        return reading
-    return Reading(subject + elided.group("verb"), "elided_subject")
+        return None
+    return elided.group("verb")
 
 
 def _row(span: Span, q: Quantity, last: Quantity, indicator: str, found: Span, rule: str) -> dict:
@@ -164,7 +174,7 @@ def _row(span: Span, q: Quantity, last: Quantity, indicator: str, found: Span, r
     if comparator == "=" and last.comparator != "=" and q is not last:
         comparator = last.comparator  # 分别稳定在85和80以上: 以上 governs both
     word = change_words(text_of(span.doc)[span.start + q.cue_start : span.start + q.start], q.change) if q.change else ""
-    if word and not indicator.endswith(word):
+    if word and not indicator.endswith(change_vocabulary(q.change)):
         indicator += word
     return {
         "kind": kind, "indicator": indicator, "indicator_key": "", "value": q.value, "value_max": q.value_max,
