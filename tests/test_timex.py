@@ -121,11 +121,13 @@ TIME_CASES = [
     ("定期发布质量状况分析报告", None, None, [("定期", "recurring", None, None)]),
     ("不定期抽查", None, None, [("不定期", "recurring", None, None)]),
     ("投诉率逐年下降", None, None, [("逐年", "recurring", None, None)]),
-    ("常态化开展风险辨识", None, None, [("常态化", "recurring", None, None)]),
+    ("常态化开展风险辨识", None, None, []),  # a habit, not a time (issue: habitual adverbs are no deadlines)
     ("按季度调度", None, None, [("按季度", "recurring", None, None)]),
     ("按月报送", None, None, [("按月", "recurring", None, None)]),
-    ("纳入年度考核", None, None, [("年度", "recurring", None, None)]),
-    ("制定年度计划", None, None, [("年度", "recurring", None, None)]),
+    ("纳入年度考核", None, None, []),  # 年度 as an attribute: an annual thing, no time bound
+    ("按照年度实施", None, None, [("按照年度", "recurring", None, None)]),
+    ("补贴标准从每人每月202元提高到209元", None, None, []),  # a rate, not a repetition
+    ("制定年度计划", None, None, []),
     ("每年食品抽检覆盖率保持7批次/千人以上", 2021, None, [("每年", "recurring", None, None)]),
     # points: dates that report
     ("2020年，特种设备事故起数同比下降70%", 2021, None, [("2020年", "point", None, 2020)]),

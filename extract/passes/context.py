@@ -38,6 +38,14 @@ def in_review(doc: Doc, offset: int) -> bool:
     return "review" in roles_at(doc, offset)
 
 
+def in_note(doc: Doc, offset: int) -> bool:
+    """The offset sits in a sentence that defines or annotates (rules/context.yaml
+    note_sentence: 计算方法：, 是指, 注：): not plan text, so no target and no deadline."""
+    sentence = sentence_at(doc, offset)
+    return sentence is not None and bool(rules.pattern("context", "note_sentence").search(
+        text_of(doc), sentence.start, sentence.end))
+
+
 def in_book_title(text: str, offset: int) -> bool:
     """The offset lies inside 《…》 (a cited document's title, not this plan's own time)."""
     return text.rfind("《", 0, offset) > text.rfind("》", 0, offset)

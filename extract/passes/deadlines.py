@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from ..document import (BOXES, DEADLINES, HEADINGS, SECTIONS, TIME, add_row, heading_of, in_box, spans_at, spans_within,
                         text_of)
 from ..factories import component
-from .context import in_book_title, in_review, time_expressions
+from .context import in_book_title, in_note, in_review, time_expressions
 
 
 def is_deadline(doc: Doc, t) -> bool:
@@ -23,7 +23,7 @@ def is_deadline(doc: Doc, t) -> bool:
     period_start = doc._.period_start
     if t.kind != "recurring" and t.end_year and period_start and t.end_year < period_start:
         return False
-    if in_book_title(text_of(doc), t.start) or in_box(doc, t.start):
+    if in_book_title(text_of(doc), t.start) or in_box(doc, t.start) or in_note(doc, t.start):
         return False
     return not in_review(doc, t.start) or _looks_ahead(doc, t)
 

@@ -18,6 +18,7 @@ from .. import rules
 from ..document import (BOXES, CELLS, QUANTITIES, SENTENCES, TABLES, TARGETS, add_row, candidate, in_box, in_table,
                         sentence_at, spans_within, text_of)
 from ..factories import component
+from .context import in_note
 from .indicators import Reading, clause_bounds, clean, has_predicate, read_clause, split_branches
 from .indicator_tables import table_targets
 from .quantity import Quantity, change_vocabulary, change_words
@@ -69,7 +70,7 @@ def find_targets(doc: Doc) -> Doc:
     # Only the sentences that hold a quantity: most hold none, and asking each costs more.
     holding = {sentence_at(doc, span.start) for span in doc.spans[QUANTITIES]}
     for sentence in sorted(holding - {None}, key=lambda s: s.start):
-        if in_table(doc, sentence.start) or in_box(doc, sentence.start):
+        if in_table(doc, sentence.start) or in_box(doc, sentence.start) or in_note(doc, sentence.start):
             continue
         rows.extend(_sentence_targets(doc, sentence))
     rows.extend(table_targets(doc))
