@@ -155,3 +155,32 @@ def test_a_subsidy_cap_or_ratio_is_no_target(sentence):
 def test_a_standard_named_like_a_subsidy_is_still_a_target(sentence, indicator):
     _, rows = targets_of(sentence)
     assert [r["indicator"] for r in rows] == [indicator]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a duration a predicate introduces, in digits, is a statistic
+    ("全年空气质量优良天数达到280天以上。", [("空气质量优良天数", 280, "天")]),
+    ("工程建设项目审批平均耗时压缩至30天。", [("工程建设项目审批平均耗时", 30, "天")]),
+    # a duration in a name, a rule or a description is not
+    ("实施质量提升三年行动。", []),
+    ("连续5年获评全国文明城市。", []),
+    ("学生在企业的顶岗实习时间一般为6个月。", [("学生在企业的顶岗实习时间一般", 6, "个月")]),
+    # an index has no unit
+    ("全市空气质量综合指数4.2，改善幅度居全省前列。", [("空气质量综合指数", 4.2, "")]),
+    # a count of the policy's own parts is no target
+    ("出台支持民营经济发展20条措施。", []),
+    ("重点做好以下八个方面工作：", []),
+])
+def test_durations_indices_and_policy_parts(sentence, expected):
+    _, rows = targets_of(sentence)
+    assert [(r["indicator"], r["value"], r["unit"]) for r in rows] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("签约项目120个、总投资860亿元。", [("签约项目", 120), ("签约项目总投资", 8.6e10)]),
+    ("战略性新兴产业项目有6个，占比达54.5%。", [("战略性新兴产业项目", 6), ("战略性新兴产业项目占比", 54.5)]),
+    ("全县剑杆织机增至9000台，去年新增1000台。", [("剑杆织机", 9000), ("剑杆织机新增", 1000)]),
+])
+def test_an_elided_subject_takes_the_previous_value_s(sentence, expected):
+    _, rows = targets_of(sentence)
+    assert [(r["indicator"], r["value"]) for r in rows] == expected

@@ -20,7 +20,7 @@ from .timex import leading_time_expression
 
 # Code, not a rule: a bracket pair is punctuation; which ones are kept is max_kept_parenthetical.
 _PAREN = regex.compile(r"[（(][^（()）]*[）)]")
-_EDGE_PUNCT = "、，,；：: \t"
+EDGE_PUNCT = "、，,；：: \t"
 
 
 @dataclass(frozen=True)
@@ -48,15 +48,15 @@ def clean(phrase: str) -> str:
     """Trim what is not the measured thing: leading time words, scope and acquisition verbs,
     trailing adverbs, long explanatory parentheticals and edge punctuation."""
     # The bullets and enumerators that open a lead sentence (——, 一是) open no indicator either.
-    phrase = rules.pattern("measures", "lead_sentence", "prefix").sub("", phrase.strip(_EDGE_PUNCT))
+    phrase = rules.pattern("measures", "lead_sentence", "prefix").sub("", phrase.strip(EDGE_PUNCT))
     time = leading_time_expression(phrase)
     if time is not None:
-        phrase = phrase[time.end :].strip(_EDGE_PUNCT)
+        phrase = phrase[time.end :].strip(EDGE_PUNCT)
     limit = int(rules.load("targets")["max_kept_parenthetical"])
     phrase = _PAREN.sub(lambda m: m.group(0) if len(m.group(0)) - 2 <= limit else "", phrase)
     for _ in range(2):
-        phrase = _pattern("leading_noise").sub("", phrase).strip(_EDGE_PUNCT)
-        phrase = _pattern("trailing_noise").sub("", phrase).strip(_EDGE_PUNCT)
+        phrase = _pattern("leading_noise").sub("", phrase).strip(EDGE_PUNCT)
+        phrase = _pattern("trailing_noise").sub("", phrase).strip(EDGE_PUNCT)
     return phrase.strip("“”\"") if phrase.count("“") != phrase.count("”") else phrase
 
 
@@ -72,8 +72,8 @@ def object_phrase(after: str, sentence_rest: str) -> tuple[str, str]:
             return made.group("head"), ""
     verb = _pattern("phrase_verbs").search(text, 1) if len(text) > 1 else None
     if verb:
-        return text[: verb.start()].strip(_EDGE_PUNCT).rstrip("和及与"), text[verb.start() :]
-    return text.strip(_EDGE_PUNCT).rstrip("和及与"), ""
+        return text[: verb.start()].strip(EDGE_PUNCT).rstrip("和及与"), text[verb.start() :]
+    return text.strip(EDGE_PUNCT).rstrip("和及与"), ""
 
 
 def read_clause(sentence: str, cue_start: int, end: int, item_start: int, item_end: int) -> Reading | None:
@@ -103,7 +103,7 @@ def read_clause(sentence: str, cue_start: int, end: int, item_start: int, item_e
     # the words before it name the thing when none follows (中国工业大奖5个、全国质量奖10个).
     if noun and not after.lstrip().startswith(tuple("、，,；;")):
         if before.rstrip().endswith("在") and rest:
-            noun = noun + rest.strip(_EDGE_PUNCT)
+            noun = noun + rest.strip(EDGE_PUNCT)
         return Reading(clean(noun) or noun, "verb_object")
     item = clean(before)
     if item:

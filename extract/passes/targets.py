@@ -19,9 +19,10 @@ from ..document import (BOXES, CELLS, QUANTITIES, SENTENCES, TABLES, TARGETS, ad
                         sentence_at, spans_within, text_of)
 from ..factories import component
 from .context import in_note
-from .indicators import Reading, clause_bounds, clean, has_predicate, read_clause, split_branches
+from .indicators import EDGE_PUNCT, Reading, clause_bounds, clean, has_predicate, read_clause, split_branches
 from .indicator_tables import table_targets
 from .quantity import Quantity, change_vocabulary, change_words
+from .timex import leading_time_expression
 
 _ASCII_DIGIT = regex.compile(r"\d")
 #: The kind the context component gives a subsidy, cap or ratio a policy grants: no row.
@@ -42,6 +43,10 @@ def _is_statistic(q: Quantity, before: str) -> bool:
     config = _config()
     if q.unit in config["skip_units"]:
         return False
+    if q.unit in config["duration_units"] and not (has_predicate(before) and _ASCII_DIGIT.search(q.text)):
+        return False
+    if not q.unit and _pattern("unitless_indicator").search(before):
+        return True
     introduced = has_predicate(before) or q.comparator != "=" or q.change
     if not _ASCII_DIGIT.search(q.text) and q.value < config["min_chinese_value"] and not introduced:
         return False
@@ -91,7 +96,7 @@ def _sentence_targets(doc: Doc, span: Span) -> list[dict]:
     quantities = list(context)
     baselines = _baselines(sentence, quantities)
     rows: list[dict] = []
-    subjects: list[str] = []  # the indicators read so far here, for clauses that elide theirs
+    subjects: dict[Quantity, str] = {}  # each value's indicator so far, for clauses that elide theirs
     previous_end = None
     for group in _groups(sentence, quantities):
         first, last = group[0], group[-1]
@@ -108,15 +113,19 @@ def _sentence_targets(doc: Doc, span: Span) -> list[dict]:
         gap = sentence[last.end : following[0].start] if following else ""
         if following and has_predicate(gap) and not _pattern("coordination").match(gap):
             continue  # a count inside the subject: 10条产业链收入突破1.5万亿元
+        if _pattern("policy_parts").match(sentence[last.end : item_end]):
+            continue  # 出台20条措施: a count of the policy's own articles
         baseline = baselines.get(first) if len(group) == 1 else None
         reading = _baseline_reading(sentence, baseline, quantities, clause_start) if baseline else None
         reading = reading or read_clause(sentence, first.start, last.end, item_start, item_end)
-        if reading is None:
+        verb = _elided_verb(sentence, reading, before, previous_end, first)
+        preceding = [q for q in quantities if q.end <= _cue_start(first)][-len(group):]
+        earlier = [subjects.get(q) for q in preceding] if len(preceding) == len(group) else [None]
+        if reading is None and (verb is None or not all(earlier)):
             continue
-        verb = _elided_verb(sentence, reading, previous_end, first)
-        if verb is not None and len(subjects) >= len(group):
+        if verb is not None and all(earlier):
             # 整车销售28万辆，销售收入200亿元，分别增长30%和27%: each value's subject is one before
-            indicators, shape = [subject + verb for subject in subjects[-len(group):]], "elided_subject"
+            indicators, shape = [subject + verb for subject in earlier], "elided_subject"
         else:
             indicators, shape = [reading.indicator] * len(group), reading.shape
             if len(group) > 1:
@@ -128,7 +137,7 @@ def _sentence_targets(doc: Doc, span: Span) -> list[dict]:
             if baseline is not None:
                 row["baseline_value"] = baseline.value
             rows.append(row)
-        subjects.extend(indicators)
+        subjects.update(zip(group, indicators))
         previous_end = last.end
     return rows
 
@@ -157,15 +166,19 @@ def _baseline_reading(sentence: str, baseline: Quantity, quantities: list[Quanti
     return Reading(indicator, "baseline") if indicator else None
 
 
-def _elided_verb(sentence: str, reading: Reading, previous_end: int | None, first: Quantity) -> str | None:
+def _elided_verb(sentence: str, reading: Reading | None, before: str, previous_end: int | None,
+                 first: Quantity) -> str | None:
     """The change verb of a clause coordinated with the previous value's (、增长9.8%) that names
     nothing else: its subject is elided, and is the previous value's (进出口总额 + 增长). ``None``
-    when the clause names its own subject."""
-    elided = _pattern("elided_subject").fullmatch(reading.indicator)
-    if (not elided or previous_end is None
-            or not _pattern("coordination").match(sentence[previous_end : _cue_start(first)])):
+    when the clause names its own subject. ``before`` is the clause's words before the value,
+    read without a leading time word (去年新增 → 新增) where the reading found no indicator."""
+    if previous_end is None or not _pattern("coordination").match(sentence[previous_end : _cue_start(first)]):
         return None
-    return elided.group("verb")
+    bare = before.strip(EDGE_PUNCT)
+    time = leading_time_expression(bare)
+    words = reading.indicator if reading is not None else bare[time.end if time else 0 :].strip(EDGE_PUNCT)
+    elided = _pattern("elided_subject").fullmatch(words)
+    return elided.group("verb") if elided else None
 
 
 def _row(span: Span, q: Quantity, last: Quantity, indicator: str, found: Span, rule: str) -> dict:

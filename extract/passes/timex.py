@@ -146,6 +146,9 @@ def find_time_expressions(text: str, reference_year: int | None = None,
     return longest_first(candidates)
 
 
+_ANY_YEAR = 2000
+
+
 def leading_time_expression(text: str) -> TimeExpression | None:
     """The time expression ``text`` opens with (the longest), or ``None``: what
     :func:`find_time_expressions` finds at offset 0, trying each rule at that offset alone.
@@ -155,7 +158,8 @@ def leading_time_expression(text: str) -> TimeExpression | None:
         '到2025年'
     """
     g = _current()
-    setting = _Setting(None, None)
+    # Any year reads a relative expression (去年新增…): only its extent matters here.
+    setting = _Setting(_ANY_YEAR, None)
     found = []
     for order, rule in enumerate(g.patterns):
         match = rule.pattern.match(text)
