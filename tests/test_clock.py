@@ -71,6 +71,12 @@ def _years(text: str) -> list[tuple[str, str, int | None, str]]:
     ("二、2024年工作安排\n城镇新增就业10万人以上。", "target", 2024, "context.heading_year"),
     ("二、今年工作安排\n居民消费价格涨幅3%左右。", "target", 2024, "context.heading_year"),
     ("三、重点工作\n居民消费价格涨幅3%左右。", "target", 2024, "context.clock.work_report.target"),
+    # a recurring duty in a work report is this year's target; a past date in it dates a thing
+    ("三、重点工作\n每个县每年至少培育10家领军企业。", "target", 2024, "context.clock.work_report.target"),
+    ("三、重点工作\n改造老旧小区610个，确保2000年前建成的小区全部改造完成。", "target", 2024,
+     "context.clock.work_report.target"),
+    # a commitment to change on last year is a target, not a result
+    ("三、重点工作\n万元生产总值能耗力争比上年降低3%。", "target", 2024, "context.clock.work_report.target"),
     # a sentence's own year beats the clock
     ("二、今年工作安排\n到2027年，建成高标准农田50万亩。", "target", 2027, "context.time_in_force"),
 ])
@@ -84,6 +90,8 @@ def test_a_work_report_dates_its_quantities_by_its_clock(text, kind, year, rule)
     ("某省质量提升行动计划（2021—2023年）\n二、重点任务\n培育质量标杆企业100家。", 2023),
     # an opinion without a period sets no year
     ("关于促进就业的若干意见\n一、稳定岗位\n每年培训农民工500万人次。", None),
+    # a plan's recurring duty has no year of its own
+    ("某市“十四五”质量发展规划\n三、主要任务\n各级政府每年专题研究质量工作不少于2次。", None),
 ])
 def test_a_plan_dates_undated_targets_by_its_period(text, year):
     doc = parse(text)

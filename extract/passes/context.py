@@ -76,10 +76,11 @@ def scoped_year(doc: Doc, offset: int, sentence_start: int, sentence_end: int,
     statement may also take one later in the sentence, its paragraph's opening one, or its
     sections' opening ones. Returns ``(year, recurring)``.
     """
-    before = [t for t in _between(doc, sentence_start, offset) if t.kind != "point" or not forward]
+    # A target is never due in the past: 确保2000年前建成的小区全部改造 dates the buildings.
+    before = [t for t in _between(doc, sentence_start, offset) if not forward or (t.kind != "point" and not t.past)]
     candidates = before[-1:]
     if not candidates and forward:
-        candidates = [t for t in _between(doc, offset, sentence_end) if t.kind in ("by", "during")][:1]
+        candidates = [t for t in _between(doc, offset, sentence_end) if t.kind in ("by", "during") and not t.past][:1]
     if not candidates:
         para = paragraph_at(doc, offset)
         opening = _opening(doc, para) if para is not None else None
@@ -239,13 +240,16 @@ def heading_year(doc: Doc, offset: int) -> int | None:
     return None
 
 
-def clock_year(doc: Doc, kind: str) -> tuple[int | None, str]:
+def clock_year(doc: Doc, kind: str, recurring: bool = False) -> tuple[int | None, str]:
     """The year the document's clock gives a quantity of ``kind`` (context.yaml
-    document_years), with the rule, or ``(None, "")``."""
+    document_years), with the rule, or ``(None, "")``; for a value under a recurring
+    expression only where the spec says ``recurring``."""
     years = rules.load("context").get("document_years") or {}
     for doc_type in (doc._.document_type, "any"):
         spec = (years.get(doc_type) or {}).get(kind)
         if spec:
+            if recurring and not spec.get("recurring"):
+                return None, ""
             base = getattr(doc._, spec["fact"])
             return (None, "") if base is None else (base + spec["offset"], f"context.clock.{doc_type}.{kind}")
     return None, ""
@@ -254,10 +258,12 @@ def clock_year(doc: Doc, kind: str) -> tuple[int | None, str]:
 def year_of(doc: Doc, span: Span, sentence: Span, kind: str) -> tuple[int | None, str]:
     """The year a quantity is for, and the rule that decided it: the time expressions that
     scope it, else its section's heading year, else the document's clock. A recurring
-    expression (每年) gives no year."""
+    expression (每年) gives no year, unless the clock dates such values too."""
     year, recurring = scoped_year(doc, span.start, sentence.start, sentence.end, forward=kind == "target")
-    if year is not None or recurring:
-        return year, "context.time_in_force" if year is not None else ""
+    if year is not None:
+        return year, "context.time_in_force"
+    if recurring:
+        return clock_year(doc, kind, recurring=True)
     year = heading_year(doc, span.start)
     if year is not None:
         return year, "context.heading_year"
