@@ -142,6 +142,8 @@ def test_a_clause_that_elides_its_subject_takes_the_previous_one(sentence, expec
     "符合条件的个人可申请最高20万元的创业担保贷款，财政给予贴息。",
     # a regulation's threshold
     "严禁生产和销售厚度低于0.025毫米的塑料购物袋。",
+    # an incentive notice's allocation
+    "对成效明显的省份，优先支持其区域内2家高新区申报国家级试点。",
 ])
 def test_a_subsidy_cap_or_ratio_is_no_target(sentence):
     _, rows = targets_of(sentence)
@@ -170,6 +172,9 @@ def test_a_standard_named_like_a_subsidy_is_still_a_target(sentence, indicator):
     # a count of the policy's own parts is no target
     ("出台支持民营经济发展20条措施。", []),
     ("重点做好以下八个方面工作：", []),
+    ("标记“▲”的26个指标为国家监测指标。", []),       # an assessment scheme's own indicators
+    # a copula describes: a small count in words is no statistic
+    ("职业教育与普通教育是两种不同教育类型。", []),
 ])
 def test_durations_indices_and_policy_parts(sentence, expected):
     _, rows = targets_of(sentence)

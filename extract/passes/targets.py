@@ -48,7 +48,8 @@ def _is_statistic(q: Quantity, before: str) -> bool:
     if not q.unit and _pattern("unitless_indicator").search(before):
         return True
     introduced = has_predicate(before) or q.comparator != "=" or q.change
-    if not _ASCII_DIGIT.search(q.text) and q.value < config["min_chinese_value"] and not introduced:
+    if not _ASCII_DIGIT.search(q.text) and q.value < config["min_chinese_value"] and (
+            not introduced or _pattern("copula").search(before)):
         return False
     return bool(q.unit) or bool(introduced)
 
