@@ -15,7 +15,7 @@ from planx.indicator_keys import key_targets
 from planx.writers import write_tables
 from planx.writers.xlsx import display_width
 
-from .conftest import SEED_FILES
+from .conftest import ROOT, SEED_FILES
 
 JIANGSU, SUZHOU = "jiangsu-quality-opinion-2016", "suzhou-quality-plan-14fyp"
 
@@ -270,3 +270,50 @@ def test_compare_cli_empty_directory_names_the_missing_tables(tmp_path):
     assert result.exit_code == 1
     assert result.output == (f"Error: {tmp_path} has no documents or targets table in jsonl; "
                              "run `planx extract` into it first, or pass --input-format\n")
+
+
+# The indicators that recur across the corpus, each as the wordings plans and reports give it
+# (issue #13: one key per indicator across plans). A pattern names an indicator's wordings, not
+# planx's key for it: the test is that planx finds one key for all of them.
+RECURRING_INDICATORS = {
+    "GDP growth": r"^(?:全市|全省|全县|全国|我市)?(?:地区|国内)?生产总值(?:年均|预计|可比)?增长率?$|^GDP增长|^经济增长$",
+    "urban jobs created": r"^城镇新增就业$",
+    "retail sales growth": r"社会消费品零售总额(?:年均)?增长$",
+    "fixed-asset investment growth": r"^(?:全社会|全市|全省|全县)?固定资产投资(?:年均)?增长$",
+    "urban disposable income growth": r"^城镇居民人均可支配收入(?:年均)?增长$",
+    "foreign investment growth": r"实际利用外资(?:年均)?增长$",
+    "budget revenue growth": r"^(?:地方)?一般公共预算收入(?:年均)?增长$",
+    "energy intensity fall": r"(?:单位|万元)(?:地区|国内)?(?:生产总值|GDP)(?:综合)?能耗(?:下降|降低)$",
+    "industrial value added growth": r"^(?:全市|全省|全县)?(?:规模以上|规上)工业增加值(?:年均)?增长$",
+    "consumer prices": r"居民消费价格(?:指数)?(?:涨幅|上涨)",
+    "R&D intensity": r"研发(?:经费)?(?:投入)?强度|研究与试验发展经费支出占",
+    "registered unemployment": r"^城镇登记失业率$",
+    "PM2.5": r"PM2\.5(?:年)?平均浓度$",
+}
+
+
+@pytest.fixture(scope="module")
+def corpus_lineup(corpus_extractions):
+    tables = {name: frame(name, [row for extraction in corpus_extractions.values() for row in extraction.rows[name]])
+              for name in ("documents", "targets")}
+    return compare(tables)
+
+
+def _gold_documents(pattern: str) -> set[str]:
+    gold = pd.read_json(ROOT / "tests" / "gold" / "targets.jsonl", lines=True)
+    return set(gold[gold.indicator.str.contains(pattern, regex=True)].doc)
+
+
+def test_the_ten_most_frequent_indicators_each_have_one_key_across_the_corpus(corpus_lineup):
+    """The ten indicators most documents of the corpus state (by the gold) line up under one
+    key in ``planx compare``, in every document that states them."""
+    by_documents = sorted(RECURRING_INDICATORS, key=lambda name: -len(_gold_documents(RECURRING_INDICATORS[name])))
+    top = by_documents[:10]
+    assert all(len(_gold_documents(RECURRING_INDICATORS[name])) >= 2 for name in top)
+    for name in top:
+        pattern = RECURRING_INDICATORS[name]
+        rows = corpus_lineup[corpus_lineup.indicator.str.contains(pattern, regex=True, na=False)]
+        keys = set(rows.indicator_key)
+        assert len(keys) == 1, (name, sorted(keys))
+        lined_up = set(corpus_lineup[corpus_lineup.indicator_key == keys.pop()].doc_id)
+        assert _gold_documents(pattern) <= lined_up, (name, sorted(_gold_documents(pattern) - lined_up))

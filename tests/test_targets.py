@@ -189,3 +189,17 @@ def test_durations_indices_and_policy_parts(sentence, expected):
 def test_an_elided_subject_takes_the_previous_value_s(sentence, expected):
     _, rows = targets_of(sentence)
     assert [(r["indicator"], r["value"]) for r in rows] == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("城镇新增就业和转移农业劳动力各4500万人。", [("城镇新增就业", 4.5e7), ("转移农业劳动力", 4.5e7)]),
+    ("小学、初中入学率均达到100%。", [("小学入学率", 100), ("初中入学率", 100)]),
+    ("城镇居民人均可支配收入和农村居民人均纯收入分别年均增长5%。",
+     [("城镇居民人均可支配收入年均增长", 5), ("农村居民人均纯收入年均增长", 5)]),
+    ("城乡居民人均可支配收入分别增长8.5%和10%。",
+     [("城镇居民人均可支配收入增长", 8.5), ("农村居民人均可支配收入增长", 10)]),
+    ("全市平均达到90%。", []),
+])
+def test_one_value_for_each_branch_and_blended_branches(sentence, expected):
+    _, rows = targets_of(sentence)
+    assert [(r["indicator"], r["value"]) for r in rows] == expected

@@ -86,7 +86,7 @@ def read_clause(sentence: str, cue_start: int, end: int, item_start: int, item_e
         item_start: where this value's stretch of the clause begins (after the previous value).
         item_end: where the next value's stretch begins (or the clause ends).
     """
-    before = sentence[item_start:cue_start]
+    before = sentence[item_start:cue_start].rstrip()  # OCR text spaces a value off: 控制在 5%
     rate = _pattern("rate_prefix").search(before)
     if rate:
         before = before[: rate.start()]
@@ -115,7 +115,14 @@ def read_clause(sentence: str, cue_start: int, end: int, item_start: int, item_e
 
 def has_predicate(text: str) -> bool:
     """``text`` (the words right before a value) ends with a predicate or comparator verb."""
-    return bool(_pattern("predicates").search(text))
+    return bool(_pattern("predicates").search(text.rstrip()))
+
+
+def branches(subject: str) -> list[str]:
+    """Every branch of a coordinated subject, shared heads completed (a subject of one branch
+    gives itself): 城镇新增就业和转移农业劳动力 → 城镇新增就业, 转移农业劳动力."""
+    count = len([p for p in _pattern("branch_joiner").split(_pattern("list_etc").sub("", subject)) if p])
+    return (split_branches(subject, count) or [subject]) if count > 1 else [subject]
 
 
 def split_branches(subject: str, count: int) -> list[str] | None:
@@ -125,6 +132,10 @@ def split_branches(subject: str, count: int) -> list[str] | None:
     """
     subject = _pattern("list_etc").sub("", subject)
     parts = [p for p in _pattern("branch_joiner").split(subject) if p]
+    if len(parts) == 1:
+        for blend, parts_of in rules.load("targets")["blended_branches"].items():
+            if blend in subject and len(parts_of) == count:
+                return [subject.replace(blend, part, 1) for part in parts_of]
     if len(parts) != count:
         return None
     first, last = parts[0], parts[-1]

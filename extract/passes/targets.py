@@ -19,7 +19,7 @@ from ..document import (BOXES, CELLS, QUANTITIES, SENTENCES, TABLES, TARGETS, ad
                         sentence_at, spans_within, text_of)
 from ..factories import component
 from .context import in_note
-from .indicators import EDGE_PUNCT, Reading, clause_bounds, clean, has_predicate, read_clause, split_branches
+from .indicators import EDGE_PUNCT, Reading, branches, clause_bounds, clean, has_predicate, read_clause, split_branches
 from .indicator_tables import table_targets
 from .quantity import Quantity, change_vocabulary, change_words
 from .timex import leading_time_expression
@@ -127,6 +127,10 @@ def _sentence_targets(doc: Doc, span: Span) -> list[dict]:
         if verb is not None and all(earlier):
             # 整车销售28万辆，销售收入200亿元，分别增长30%和27%: each value's subject is one before
             indicators, shape = [subject + verb for subject in earlier], "elided_subject"
+        elif len(group) == 1 and _pattern("distributive").search(sentence[item_start : _cue_start(first)]):
+            # 城镇新增就业和转移农业劳动力各4500万人: the one value is every branch's
+            indicators, shape = branches(reading.indicator), "distributive"
+            group = [first] * len(indicators)
         else:
             indicators, shape = [reading.indicator] * len(group), reading.shape
             if len(group) > 1:
