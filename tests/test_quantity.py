@@ -349,3 +349,31 @@ def test_no_catastrophic_backtracking(name):
     began = time.perf_counter()
     find_quantities(ADVERSARIAL[name])
     assert time.perf_counter() - began < 3
+
+
+@pytest.mark.parametrize("text, expected", [
+    # units the lexicon lacked, in the styles of several genres
+    ("新增动车组列车12列", [(12, "列")]),
+    ("智能算力规模达到10EFLOPS", [(10, "EFLOPS")]),
+    ("飞防作业面积达到500万亩次", [(5e6, "亩次")]),
+    ("举办各类展会20场次", [(20, "场次")]),
+    ("通用机场起降5000架次", [(5000, "架次")]),
+    ("筹建保障性租赁住房2万套（间）", [(20000, "套（间）")]),
+    ("港口集装箱吞吐量300万标箱", [(3e6, "标箱")]),
+    # OCR splits a decimal with spaces
+    ("全年增长5 .8 %", [(5.8, "%")]),
+])
+def test_units_and_ocr_spacing(text, expected):
+    assert [(q.value, q.unit) for q in find_quantities(text)] == expected
+
+
+@pytest.mark.parametrize("text", [
+    "建设10万吨级泊位3个",            # a class of berth (the 3个 is the count)
+    "单机 60 万千瓦级循环流化床电站",   # OCR-spaced class of plant
+    "实施144小时过境免签政策",
+    "咨询电话：0311-86908123",
+    "拨打12345政务服务便民热线",
+    "版权所有 2019 某某人民政府",
+])
+def test_numbers_in_names_phones_and_copyright_are_no_quantities(text):
+    assert [q.text for q in find_quantities(text) if q.unit not in ("个",)] == []
