@@ -34,3 +34,26 @@ def test_no_deadline(sentence):
 ])
 def test_recurring_and_dated_duties_are_deadlines(sentence, expected):
     assert deadlines_of(sentence) == expected
+
+
+REPORT = "政府工作报告\n——2025年1月15日在某省第十四届人民代表大会第三次会议上\n各位代表：\n二、2025年工作安排\n"
+
+
+def report_deadlines(text: str) -> list[tuple[str, str, int | None]]:
+    doc = parse(REPORT + text)
+    return [(r["text"], r["kind"], r["end_year"]) for r in rows_of(doc, "deadlines")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # a work report names plans as documents: no deadline of its own
+    ("2025年是“十四五”规划收官之年。", []),
+    ("高质量做好“十四五”规划评估和“十五五”规划编制。", []),
+    ("面对开局“十四五”的艰巨任务，我们克难奋进。", []),
+    # a plan's period as the time of a task is one
+    ("及早谋划“十五五”重大项目。", [("“十五五”", "during", 2030)]),
+    # the report's own year: 年底 and a month before a verb
+    ("年底通过国家创新型城市建设验收。", [("年底", "by", 2025)]),
+    ("二期安置区5月开始交付。", [("5月", "by", 2025)]),
+])
+def test_a_work_report_s_deadlines(sentence, expected):
+    assert report_deadlines(sentence) == expected

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from .. import rules
 from ..document import (BOXES, DEADLINES, HEADINGS, SECTIONS, TIME, add_row, heading_of, in_box, spans_at, spans_within,
                         text_of)
 from ..factories import component
@@ -25,7 +26,19 @@ def is_deadline(doc: Doc, t) -> bool:
         return False
     if in_book_title(text_of(doc), t.start) or in_box(doc, t.start) or in_note(doc, t.start):
         return False
+    if t.rule in ("plan_period", "plan_ordinal") and _names_a_plan(doc, t):
+        return False
     return not in_review(doc, t.start) or _looks_ahead(doc, t)
+
+
+def _names_a_plan(doc: Doc, t) -> bool:
+    """In a work report, a five-year plan named as a document (“十四五”规划, 开局“十四五”):
+    rules/time.yaml plan_document_after, plan_document_before."""
+    if doc._.document_type not in rules.lexicon("time", "plan_document_types"):
+        return False
+    text = text_of(doc)
+    return bool(rules.pattern("time", "plan_document_after").match(text, t.end, t.end + 6)
+                or rules.pattern("time", "plan_document_before").search(text, max(0, t.start - 6), t.start))
 
 
 def _looks_ahead(doc: Doc, t) -> bool:
