@@ -20,7 +20,7 @@ def areas_of(sentence: str, region: str, heading: str = "三、重点任务"):
          {("苏州工业园区", True), ("高新区", True), ("吴江区", True)}),
         ("以相城区为重点，高标准建设质量基础设施基地。", "320500", {("相城区", True)}),
         ("昆山市、太仓市和吴江区等地应加强与上海及长三角其他地区合作。", "320500",
-         {("昆山市", True), ("太仓市", True), ("吴江区", True), ("上海", False)}),
+         {("昆山市", True), ("太仓市", True), ("吴江区", True), ("上海", False), ("长三角", False)}),
         ("支持浦东新区率先开展改革试点。", "310000", {("浦东新区", True)}),
         ("由天河区牵头，建设数字经济示范区。", "440100", {("天河区", True)}),
         ("滨海新区要加快建设北方国际航运核心区。", "120000", {("滨海新区", True)}),
@@ -37,3 +37,31 @@ def test_responsibility(sentence, region, expected):
 def test_review_chapter_places_are_not_responsible():
     got = areas_of("吴中区、苏州工业园区要加快建设检验检测集聚区。", "320500", "（一）发展成效")
     assert got == {("吴中区", False), ("苏州工业园区", False)}
+
+
+@pytest.mark.parametrize(
+    "sentence, region, expected",
+    [
+        # a directive verb's object, in a national plan, a report and an opinion
+        ("支持山西、河南、安徽加强大型煤炭基地建设。", None, {("山西", True), ("河南", True), ("安徽", True)}),
+        ("推动安国、曲阳申报省级县城建设样板试点。", "130600", {("安国", True), ("曲阳", True)}),
+        ("建设上海、天津、大连等国际航运中心。", None, {("上海", True), ("天津", True), ("大连", True)}),
+        # the site of a task
+        ("在内蒙古、河北、甘肃等地区形成百万千瓦风电基地。", None, {("内蒙古", True), ("河北", True), ("甘肃", True)}),
+        # a functional region is an area with no code
+        ("东北地区要加快产业结构调整。", None, {("东北地区", True)}),
+        ("推进粤港澳大湾区建设。", "440000", {("粤港澳大湾区", True)}),
+        # a place that names a thing is mentioned
+        ("支持广州海洋实验室建设。", "440000", {("广州", False)}),
+        ("开工建设惠州太平岭核电二期。", "440000", {("惠州", False)}),
+        # a region the sentence only qualifies a noun with is mentioned
+        ("培育长三角高素质质量人才集群。", "320500", {("长三角", False)}),
+        # a counterpart is not tasked
+        ("积极融入长三角一体化发展。", "320500", {("长三角", False)}),
+        # the document's own region, or one enclosing it: a government tasking itself
+        ("打造保定预制菜特色场景。", "130600", {("保定", False)}),
+        ("营造热爱河北、建设河北的良好氛围。", "130000", {("河北", False)}),
+    ],
+)
+def test_responsibility_from_the_grammar_of_the_sentence(sentence, region, expected):
+    assert areas_of(sentence, region) == expected

@@ -25,6 +25,7 @@ from ..factories import component
 from ..rules import Pattern
 from ..structure.roles import roles_at
 from .places import INSIDE_WORD
+from .words import opens_with_noun
 from .timex import TimeExpression
 
 
@@ -119,15 +120,36 @@ def _after_list(text: str, places: list[Span], i: int) -> int:
     return end
 
 
+def _list_start(text: str, places: list[Span], i: int) -> int:
+    """The offset where place ``i``'s list of coordinated places (、/和/及) begins."""
+    separator = rules.pattern("areas", "separator")
+    start = places[i].start
+    for earlier in reversed(places[:i]):
+        gap = text[earlier.end : start]
+        if earlier.end <= start and len(gap) <= 1 and separator.match(gap):
+            start = earlier.start
+        else:
+            break
+    return start
+
+
 def responsibility(doc: Doc, places: list[Span], i: int) -> str:
     """The rule by which place ``i`` is given a task by its sentence, or ``""``: never in a
     review section or a 专栏 box, where places are reported, not tasked."""
     place = places[i]
     rule = _cue_rule(doc, places, i)
     # The cues first: most places have none, and asking where a place stands costs more.
-    if not rule or in_review(doc, place.start) or in_box(doc, place.start):
+    if not rule or in_review(doc, place.start) or in_box(doc, place.start) or _is_own_region(doc, place):
         return ""
     return rule
+
+
+def _is_own_region(doc: Doc, place: Span) -> bool:
+    """The place is the document's own region or encloses it (苏州 in a Suzhou plan, 河北 in
+    a Hebei report): a government tasking itself names no responsible area."""
+    own, code = doc._.region_code, place.kb_id_
+    return bool(own and code) and (code == own or (code.endswith("0000") and own.startswith(code[:2]))
+                                   or (code.endswith("00") and own.startswith(code[:4])))
 
 
 def _cue_rule(doc: Doc, places: list[Span], i: int) -> str:
@@ -138,6 +160,11 @@ def _cue_rule(doc: Doc, places: list[Span], i: int) -> str:
     if rules.pattern("areas", "after_cues").match(after):
         return "areas.after_cues"
     before = text[max(0, place.start - 6) : place.start]
+    start = _list_start(text, places, i)
+    if (rules.pattern("areas", "directive_before").search(text, max(0, start - 4), start)
+            and not rules.pattern("areas", "named_thing_after").match(after)
+            and not (place.label_ == "zone" and not place.kb_id_ and opens_with_noun(after))):
+        return "areas.directive_before"
     for n in range(len(rules.load("areas")["around_cues"])):
         if (rules.pattern("areas", "around_cues", n, "before").search(before)
                 and rules.pattern("areas", "around_cues", n, "after").match(text[place.end : place.end + 8])):

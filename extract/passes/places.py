@@ -262,11 +262,13 @@ def _priority(name: _Name) -> tuple[bool, int]:
 
 
 def _match_at(gazetteer: _Gazetteer, text: str, i: int, context: str | None, region: str | None,
-              after_place: bool = False):
+              after_place: bool = False, in_list: bool = False):
     """The longest name starting at ``i`` that counts here, as ``(name, form)``, or ``None``.
 
     ``context`` is a region the place written just before suggests (see :func:`find_places`);
-    ``after_place`` says that place ends exactly at ``i``.
+    ``after_place`` says that place ends exactly at ``i``; ``in_list`` that a place and a 、
+    come right before, so a name needing a boundary after it has one (安国、曲阳申报: the
+    list makes 曲阳 a place whatever follows).
     """
     for form in gazetteer.by_bigram.get(text[i : i + 2], ()):
         if not text.startswith(form, i):
@@ -275,7 +277,7 @@ def _match_at(gazetteer: _Gazetteer, text: str, i: int, context: str | None, reg
         if any(stop.blocks(text, i, end, after_place) for stop in gazetteer.stops.get(form, ())):
             continue
         before = after_place or bool(gazetteer.before.search(text[max(0, i - 1) : i]))
-        after = bool(gazetteer.after.match(text[end : end + 2]))
+        after = in_list or bool(gazetteer.after.match(text[end : end + 2]))
         bounded = tuple(n for n in gazetteer.names[form]
                         if (before or "before" not in n.needs) and (after or "after" not in n.needs))
         chosen = _pick(bounded, context, region, strict=True) if bounded else None
@@ -325,7 +327,8 @@ def find_places(text: str, region_code: str | None = None) -> list[Place]:
                 context = previous.parent_code
             else:
                 context = None
-            found = _match_at(gazetteer, text, i, context or None, region, previous_end == i)
+            found = _match_at(gazetteer, text, i, context or None, region, previous_end == i,
+                              in_list=previous_end == i - 1 and text[i - 1] == "、")
             if found and _overtaken(gazetteer, text, i, found, region):
                 found = None
         if found:

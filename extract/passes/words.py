@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Iterable
 
 import jieba
+import jieba.posseg
 
 from .. import rules
 from ..log import route_libraries
@@ -64,3 +65,15 @@ def from_rules(names: Iterable[str]) -> WordBoundaries:
     config = rules.load("words")
     return WordBoundaries(names, int(config["name_frequency"]), int(config["window"]),
                           rules.lexicon("words", "place_led_words"))
+
+
+def opens_with_noun(text: str) -> bool:
+    """jieba tags the first word of ``text`` a noun (rules/words.yaml noun_flags).
+
+    Example:
+        >>> opens_with_noun("质量提升示范点建设"), opens_with_noun("建设")
+        (True, False)
+    """
+    route_libraries()
+    first = next(iter(jieba.posseg.cut(text[:8], HMM=False)), None)
+    return first is not None and first.flag in rules.lexicon("words", "noun_flags")
