@@ -42,7 +42,7 @@ def split_names(text: str, offset: int) -> list[tuple[str, int, int]]:
     out, start = [], 0
     for part in [*separator.finditer(text), None]:
         stop = part.start() if part else len(text)
-        name = text[start:stop]
+        name = rules.pattern("agencies", "etc_tail").sub("", text[start:stop])
         stripped = name.strip(" 等")
         if stripped and organisation.search(stripped):
             lead = name.find(stripped)
@@ -64,6 +64,7 @@ def find_agencies(doc: Doc) -> Doc:
     for match in tag.finditer(text):
         names = split_names(match.group("names"), match.start("names"))
         rows.extend(_rows(names, role_of(match.group("label")), "agencies.tag"))
+    rows.extend(_bracket_tags(text))
     for sentence in doc.spans[SENTENCES]:
         body = text[sentence.start : sentence.end]
         led = list(led_by.finditer(body))
@@ -84,6 +85,32 @@ def find_agencies(doc: Doc) -> Doc:
         if span_at(doc, MEASURES, row["start"]) is not None:  # an agency outside every task leads nothing
             add_row(doc, AGENCIES, row["start"], row["end"], row, row["role"])
     return doc
+
+
+def _bracket_tags(text: str) -> list[dict]:
+    """Agency rows from unlabelled tags after a task: （A、B负责）, （A牵头，B参与）."""
+    verbs = rules.load("agencies")["tag_verbs"]
+    rows = []
+    for tag in rules.pattern("agencies", "bracket_tag").finditer(text):
+        segments, at = [], tag.start("body")
+        for part in [*rules.pattern("agencies", "tag_separator").finditer(text, at, tag.end("body")), None]:
+            stop = part.start() if part else tag.end("body")
+            segment = rules.pattern("agencies", "tag_segment").fullmatch(text, at, stop)
+            if segment:
+                segments.append((split_names(segment.group("names"), segment.start("names")), segment.group("verb")))
+            at = part.end() if part else stop
+        verb = None
+        for i in reversed(range(len(segments))):  # a segment with no verb shares the next one's
+            names, own = segments[i]
+            verb = own or verb
+            segments[i] = (names, verb)
+        first = next((names[0] for names, verb in segments if names and verb), None)
+        for names, verb in segments:
+            role = verbs.get(verb) if verb else None
+            for name in names if role else ():
+                by_order = "lead" if name == first else "support"
+                rows.extend(_rows([name], by_order if role == "by_order" else role, "agencies.bracket_tag"))
+    return rows
 
 
 def _table_agencies(doc: Doc) -> list[dict]:

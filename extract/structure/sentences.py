@@ -43,16 +43,28 @@ def _split(text: str, start: int, end: int, end_chars: set[str]) -> list[tuple[i
     out, depth, begin = [], 0, start
     for i in range(start, end):
         ch = text[i]
+        if i < begin:
+            continue  # inside a tag already joined to the sentence before
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
         elif depth == 0 and ch in end_chars:
-            out.append((begin, i + 1))
-            begin = i + 1
+            stop = _trailing_tag_end(text, i + 1, end)
+            out.append((begin, stop))
+            begin = stop
     if begin < end and text[begin:end].strip():
         out.append((begin, end))
     return out
+
+
+def _trailing_tag_end(text: str, at: int, end: int) -> int:
+    """Where the sentence ending at ``at`` ends once a bracketed tag right after its 。 is
+    joined to it: （人力资源社会保障部、财政部负责） answers for the sentence before it. A
+    numbering label （四） opens the next item instead (rules/structure.yaml
+    trailing_tag)."""
+    match = rules.pattern("structure", "trailing_tag").match(text, at, end)
+    return match.end() if match else at
 
 
 def _drop_nested(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
