@@ -172,3 +172,34 @@ def test_missing_catalog_is_one_line(extracted, tmp_path):
                                       "--catalog", str(tmp_path / "none.csv")])
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {tmp_path / 'none.csv'}: cannot read the catalog")
+
+
+# What each corpus document's text states about itself (title, issuer, issue or meeting
+# date): read from the texts, by hand. The Suzhou plan and the national outline state no
+# issuer or date, so theirs stay empty.
+DOCUMENT_FACTS = {
+    "baoding-work-report-2007": ("政府工作报告", "保定市人民政府", "2007-01-30"),
+    "baoding-work-report-2023": ("2023年保定市政府工作报告", "保定市人民政府", "2023-01-30"),
+    "china-11th-fyp-outline-2006": ("中华人民共和国国民经济和社会发展第十一个五年（2006—2010 年）规划纲要", "", ""),
+    "gaoyang-work-report-2019": ("高阳县2019年政府工作报告", "高阳县人民政府", "2019-01-17"),
+    "guangdong-work-report-2025": ("2025年广东省政府工作报告", "广东省人民政府", "2025-01-15"),
+    "hebei-10th-fyp-report-2001": ("河北省2001年政府工作报告", "河北省人民政府", "2001-01-08"),
+    "hebei-work-report-2022": ("2022年河北省政府工作报告", "河北省人民政府", "2022-01-17"),
+    "jiangsu-quality-opinion-2016": ("江苏省人民政府关于加快质量发展的意见", "江苏省人民政府", "2016-07-07"),
+    "national-employment-opinion-2018": ("国务院关于做好当前和今后一个时期促进就业工作的若干意见", "国务院", "2018-11-16"),
+    "national-farm-machinery-opinion-2018": ("国务院关于加快推进农业机械化和农机装备产业转型升级的指导意见", "国务院", "2018-12-21"),
+    "national-hospital-assessment-2019": ("国务院办公厅关于加强三级公立医院绩效考核工作的意见", "国务院办公厅", "2019-01-16"),
+    "national-incentive-notice-2018": ("国务院办公厅关于对真抓实干成效明显地方进一步加大激励支持力度的通知", "国务院办公厅", "2018-12-06"),
+    "national-sports-events-opinion-2018": ("国务院办公厅关于加快发展体育竞赛表演产业的指导意见", "国务院办公厅", "2018-12-11"),
+    "national-vocational-education-plan-2019": ("国务院关于印发国家职业教育改革实施方案的通知", "国务院", "2019-01-24"),
+    "national-zero-waste-plan-2018": ("国务院办公厅关于印发“无废城市”建设试点工作方案的通知", "国务院办公厅", "2018-12-29"),
+    "suzhou-quality-plan-14fyp": ("苏州市“十四五”质量发展规划", "", ""),
+}
+
+
+def test_documents_row_has_the_title_issuer_and_date_the_text_states(corpus_extractions):
+    """issue #14: documents.csv holds what each text states about itself, for every corpus document."""
+    assert set(DOCUMENT_FACTS) == set(corpus_extractions)
+    for doc_id, (title, issuer, issue_date) in DOCUMENT_FACTS.items():
+        (row,) = corpus_extractions[doc_id].rows["documents"]
+        assert (row["title"], row["issuer"], row["issue_date"]) == (title, issuer, issue_date), doc_id

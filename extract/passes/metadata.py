@@ -79,6 +79,9 @@ def find_title(doc: Doc, lines: list[str], header: dict[str, str]) -> str:
     for line in lines[: config["title_search_lines"]]:
         if len(line) <= 60 and kinds.search(line) and not punctuation.search(line) and not line.startswith("《"):
             return line.strip("《》")
+    opening = rules.pattern("metadata", "opening_title").match(text_of(doc)[:200])
+    if opening:
+        return opening.group("title").strip()
     phrase = rules.pattern("metadata", "title_phrase")
     match = phrase.search(text_of(doc)[:3000])
     issuer = find_issuer(lines, header)
@@ -104,7 +107,7 @@ def find_issuer(lines: list[str], header: dict[str, str]) -> str:
         if match:
             return f"{match.group('place')}人民政府"
     before_about = rules.pattern("metadata", "issuer_before_about")
-    for line in lines[:3]:
+    for line in [*lines[:3], header.get("title", ""), *lines[3 : _config()["title_search_lines"]]]:
         match = before_about.match(line)
         if match:
             return match.group("org")
@@ -131,8 +134,9 @@ def parse_date(line: str) -> str:
     return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
 
 
-def find_issue_date(lines: list[str], header: dict[str, str], meeting_date: str) -> str:
-    """The meeting's date for a report, else the header's, else the date under the signature."""
+def find_issue_date(lines: list[str], header: dict[str, str], meeting_date: str, issuer: str = "") -> str:
+    """The meeting's date for a report, else the header's, else the date under the signature,
+    else a date right after the issuer's name in a flattened header."""
     if meeting_date:
         return meeting_date
     if parse_date(header.get("issue_date", "")):
@@ -141,6 +145,11 @@ def find_issue_date(lines: list[str], header: dict[str, str], meeting_date: str)
         date = parse_date(line)
         if date:
             return date
+    for line in lines[: _config()["title_search_lines"]] if issuer else ():
+        if line.startswith(issuer):
+            found = rules.pattern("metadata", "date_after_issuer").match(line, len(issuer))
+            if found and parse_date(found.group("date")):
+                return parse_date(found.group("date"))
     return ""
 
 
@@ -205,7 +214,7 @@ def describe(doc: Doc) -> Doc:
     meeting, meeting_date = find_meeting(lines)
     title = find_title(doc, lines, header)
     issuer = find_issuer(lines, header)
-    issue_date = find_issue_date(lines, header, meeting_date)
+    issue_date = find_issue_date(lines, header, meeting_date, issuer)
     start, end = find_period(doc, title, issue_date)
     region, region_code = region_of(issuer or title) or region_of(title) or (None, None)
     facts = dict(title=title, issuer=issuer, issue_date=issue_date, doc_number=find_doc_number(doc, header),
