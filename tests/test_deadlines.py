@@ -31,6 +31,9 @@ def test_no_deadline(sentence):
     ("三级公立医院绩效考核工作按照年度实施。", [("按照年度", "recurring")]),
     ("各地每年组织一次专项检查。", [("每年", "recurring")]),
     ("2022年6月底前，完成平台建设。", [("2022年6月底前", "by")]),
+    # a yearly date, and a month that continues it in its sentence
+    ("国家卫生健康委每年3月底前完成上述工作。", [("每年3月底前", "recurring")]),
+    ("每年2月底前各省份完成考核，3月底前国家完成分析。", [("每年2月底前", "recurring"), ("3月底前", "recurring")]),
 ])
 def test_recurring_and_dated_duties_are_deadlines(sentence, expected):
     assert deadlines_of(sentence) == expected

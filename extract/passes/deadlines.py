@@ -9,11 +9,13 @@ still sets a deadline; its 常态化 and 2022年 do not).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Doc
 
 from .. import rules
-from ..document import (BOXES, DEADLINES, HEADINGS, SECTIONS, TIME, add_row, heading_of, in_box, spans_at, spans_within,
-                        text_of)
+from ..document import (BOXES, DEADLINES, HEADINGS, SECTIONS, TIME, add_row, heading_of, in_box, sentence_at, spans_at,
+                        spans_within, text_of)
 from ..factories import component
 from .context import in_book_title, in_note, in_review, time_expressions
 
@@ -63,8 +65,23 @@ def _reviewed_years(doc: Doc, offset: int) -> list[int]:
 def find_deadlines(doc: Doc) -> Doc:
     """One row per forward-looking time expression."""
     doc.spans[DEADLINES] = []
-    for t in time_expressions(doc):
-        if is_deadline(doc, t):
-            add_row(doc, DEADLINES, t.start, t.end, {"text": t.text, "kind": t.kind, "start_year": t.start_year,
-                                                    "end_year": t.end_year, "rule": t.rule}, t.kind)
+    expressions = time_expressions(doc)
+    for i, t in enumerate(expressions):
+        if not is_deadline(doc, t):
+            continue
+        if _continues_a_recurrence(doc, expressions, i):
+            t = replace(t, kind="recurring", start_year=None, end_year=None, rule=f"{t.rule}.recurring")
+        add_row(doc, DEADLINES, t.start, t.end, {"text": t.text, "kind": t.kind, "start_year": t.start_year,
+                                                "end_year": t.end_year, "rule": t.rule}, t.kind)
     return doc
+
+
+def _continues_a_recurrence(doc: Doc, expressions: list, i: int) -> bool:
+    """A month with no year (3月底前) after a recurring one in its sentence (每年2月底前各省份
+    完成…，3月底前国家卫生健康委完成…) recurs with it."""
+    t = expressions[i]
+    if t.rule != "month_by":
+        return False
+    sentence = sentence_at(doc, t.start)
+    return sentence is not None and any(e.kind == "recurring" and sentence.start <= e.start < t.start
+                                        for e in expressions[:i])
