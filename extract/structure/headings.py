@@ -30,6 +30,7 @@ def find_headings(doc: Doc) -> Doc:
     title_end = rules.pattern("structure", "heading_title_end")
     title_max = int(config["heading_title_max"])
     ranks = {style.id: style.get("rank") for style in styles if style.get("rank") is not None}
+    spaceless = set(rules.lexicon("structure", "spaceless_title_styles"))
     stack: list[str] = []
     doc.spans[HEADINGS] = []
     for para in doc.spans[PARAGRAPHS]:
@@ -41,7 +42,11 @@ def find_headings(doc: Doc) -> Doc:
         else:
             continue
         title_start = para.start + match.end()
-        title_stop = _title_end(text_of(doc), title_start, para.end, title_end, title_max)
+        stop = para.end
+        if style.id in spaceless:
+            space = text_of(doc).find(" ", title_start, para.end)
+            stop = space if space > title_start else stop
+        title_stop = _title_end(text_of(doc), title_start, stop, title_end, title_max)
         if title_stop is None:
             continue
         if style.id in ranks:
