@@ -48,3 +48,16 @@ def test_measures(text, expected):
 )
 def test_policy_tool(title, text, tool):
     assert policy_tool(title, text) == tool
+
+
+def test_enumerated_items_and_ordinal_points_are_measures():
+    """A report's 第一，… points and the 一是…二是… items run in inside them (issue #14's
+    numbering styles): each item is a measure under its point."""
+    from planx.pipeline import parse
+
+    doc = parse("二、重点任务\n第一，着力打造重点场景。一是新型能源强市场景。高标准建设能源网络。"
+                "二是现代交通强市场景。加快建设高铁。\n第二，打造标志场景。一是创新场景。加快建设。")
+    rows = [(r._.row_values["section"], r._.row_values["title"]) for r in doc.spans["measures"]]
+    assert rows == [("二、重点任务 > 第一，着力打造重点场景", "新型能源强市场景"),
+                    ("二、重点任务 > 第一，着力打造重点场景", "现代交通强市场景"),
+                    ("二、重点任务 > 第二，打造标志场景", "创新场景")]

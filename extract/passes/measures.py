@@ -10,7 +10,8 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from .. import rules
-from ..document import BOXES, HEADINGS, MEASURES, PARAGRAPHS, SECTIONS, add_row, heading_of, in_box, path_text, spans_within, text_of
+from ..document import (BOXES, HEADINGS, MEASURES, PARAGRAPHS, SECTIONS, SENTENCES, add_row, heading_of, in_box, path_text,
+                        spans_within, text_of)
 from ..factories import component
 from ..structure.roles import roles_at
 
@@ -58,7 +59,7 @@ def _leaf_sections(doc: Doc) -> list[Span]:
             if following is None or following.start >= section.end]
 
 
-@component("planx_measures", reads=(SECTIONS, HEADINGS, PARAGRAPHS, BOXES), writes=(MEASURES,))
+@component("planx_measures", reads=(SECTIONS, HEADINGS, PARAGRAPHS, SENTENCES, BOXES), writes=(MEASURES,))
 def find_measures(doc: Doc) -> Doc:
     """One row per lowest-level task."""
     heading_starts = {h.start for h in doc.spans[HEADINGS]}
@@ -71,7 +72,11 @@ def find_measures(doc: Doc) -> Doc:
                 if p.start not in heading_starts and not in_box(doc, p.start)]
         leads = [(p, lead_sentence(doc, p)) for p in body]
         leads = [(p, lead) for p, lead in leads if lead]
-        if leads:
+        items = [] if leads else _enumerated(doc, section)
+        if items:
+            rows.extend(_row(path_text(section), title, text_of(doc)[start:end], start, end, "enumerated")
+                        for start, end, title in items)
+        elif leads:
             for para, (_start, _end, title) in leads:
                 text = text_of(doc)[para.start : para.end]
                 rows.append(_row(path_text(section), title, text, para.start, para.end, "lead_sentence"))
@@ -84,6 +89,21 @@ def find_measures(doc: Doc) -> Doc:
     for row in rows:
         add_row(doc, MEASURES, row["start"], row["end"], row, "measure")
     return doc
+
+
+def _enumerated(doc: Doc, section: Span) -> list[tuple[int, int, str]]:
+    """``(start, end, title)`` of each enumerated item (一是…, 二是…) in ``section``; an item
+    runs to the next one or the section's end."""
+    text = text_of(doc)
+    opening = rules.pattern("measures", "enumerated")
+    starts = []
+    for sentence in spans_within(doc, SENTENCES, section.start, section.end):
+        found = opening.match(text, sentence.start, sentence.end)
+        if found:
+            end = rules.pattern("measures", "enumerated_title_end").search(text, found.end(), sentence.end)
+            starts.append((sentence.start, text[found.end() : end.start() if end else sentence.end].strip()))
+    bounds = [start for start, _ in starts[1:]] + [section.end]
+    return [(start, end, title) for (start, title), end in zip(starts, bounds) if title]
 
 
 def _row(section: str, title: str, text: str, start: int, end: int, rule: str) -> dict:
