@@ -33,9 +33,12 @@ def find_headings(doc: Doc) -> Doc:
     spaceless = set(rules.lexicon("structure", "spaceless_title_styles"))
     stack: list[str] = []
     doc.spans[HEADINGS] = []
+    seen: set[str] = set()
     for para in doc.spans[PARAGRAPHS]:
         line = text_of(doc)[para.start : para.end]
         for style in styles:
+            if style.get("after") and style.get("after") not in seen:
+                continue  # a style that counts only once another has begun
             match = style.pattern.match(line)
             if match:
                 break
@@ -59,6 +62,7 @@ def find_headings(doc: Doc) -> Doc:
             stack.append(style.id)
         add_span(doc, HEADINGS, para.start, title_stop, "heading", level=len(stack), number=match.group(0).strip(),
                  title_start=title_start, style=style.id)
+        seen.add(style.id)
     return doc
 
 
