@@ -36,14 +36,13 @@ LAYOUT_CELL_CHARS = 400
 
 def unwrap_layout_tables(blocks: list[Block]) -> list[Block]:
     """``blocks`` with each layout table (:data:`LAYOUT_CELL_CHARS`) replaced by its cells'
-    lines as paragraphs, and each paragraph that runs its numbered headings in broken where
-    they start (rules/structure.yaml run_in_break).
+    lines as paragraphs.
 
     Example:
         >>> from planx.model import Block
         >>> page = Block("table", rows=(("标题", "为推进工作，制定本方案。一、总体要求（一）目标。" + "推进。" * 600),))
         >>> [b.text[:6] for b in unwrap_layout_tables([page])]
-        ['标题', '为推进工作，', '一、总体要求', '（一）目标。']
+        ['标题', '为推进工作，']
     """
     out: list[Block] = []
     for block in blocks:
@@ -53,14 +52,28 @@ def unwrap_layout_tables(blocks: list[Block]) -> list[Block]:
                        if line.strip())
         else:
             out.append(block)
-    return [part for block in out for part in _run_in_parts(block)]
+    return out
 
 
-def _run_in_parts(block: Block) -> list[Block]:
-    if block.kind != "paragraph" or len(block.text) < rules.load("structure")["run_in_min_chars"]:
-        return [block]
-    cuts = [0, *(m.start() for m in rules.pattern("structure", "run_in_break").finditer(block.text)), len(block.text)]
-    return [replace(block, text=block.text[a:b]) for a, b in zip(cuts, cuts[1:]) if b > a]
+def break_run_in_headings(blocks: list[Block]) -> list[Block]:
+    """``blocks`` with each paragraph that runs its numbered headings in broken where they
+    start (rules/structure.yaml run_in_min_chars, run_in_break).
+
+    Example:
+        >>> from planx.model import Block
+        >>> page = Block("paragraph", "为推进工作，制定本方案。一、总体要求（一）目标。" + "推进。" * 600)
+        >>> [b.text[:6] for b in break_run_in_headings([page])]
+        ['为推进工作，', '一、总体要求', '（一）目标。']
+    """
+    minimum = rules.load("structure")["run_in_min_chars"]
+    out: list[Block] = []
+    for block in blocks:
+        if block.kind != "paragraph" or len(block.text) < minimum:
+            out.append(block)
+            continue
+        cuts = [0, *(m.start() for m in rules.pattern("structure", "run_in_break").finditer(block.text)), len(block.text)]
+        out.extend(replace(block, text=block.text[a:b]) for a, b in zip(cuts, cuts[1:]) if b > a)
+    return out
 
 
 def drop_repeated_passages(blocks: list[Block], name: str = "") -> list[Block]:
@@ -109,7 +122,8 @@ def assemble(raw: RawDocument, vocab: Vocab, doc_id: str, source_path: str = "",
         offset += len(line) + 1
         return start
 
-    for block in drop_repeated_passages(unwrap_layout_tables(raw.blocks), source_path or doc_id):
+    blocks = break_run_in_headings(unwrap_layout_tables(raw.blocks))
+    for block in drop_repeated_passages(blocks, source_path or doc_id):
         if block.kind == "table":
             table = _lay_table(block, emit)
             if table is not None:

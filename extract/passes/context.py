@@ -24,7 +24,7 @@ from ..errors import RuleFileError
 from ..factories import component
 from ..rules import Pattern
 from ..structure.roles import roles_at
-from .places import INSIDE_WORD
+from .places import INSIDE_WORD, ancestors
 from .words import opens_with_noun
 from .timex import TimeExpression
 
@@ -107,30 +107,20 @@ def _section_openings(doc: Doc, offset: int) -> list[TimeExpression]:
     return []
 
 
-def _after_list(text: str, places: list[Span], i: int) -> int:
-    """The offset after place ``i`` and the places coordinated with it (、/和/及)."""
+def _list_span(text: str, places: list[Span], i: int) -> tuple[int, int]:
+    """``(start, end)`` of place ``i`` and the places coordinated with it (、/和/及)."""
     separator = rules.pattern("areas", "separator")
-    end = places[i].end
-    for later in places[i + 1 :]:
-        gap = text[end : later.start]
-        if later.start >= end and separator.match(gap) and len(gap) <= 1:
-            end = later.end
-        else:
-            break
-    return end
 
+    def joined(left: Span, right: Span) -> bool:
+        gap = text[left.end : right.start]
+        return left.end <= right.start and len(gap) <= 1 and bool(separator.match(gap))
 
-def _list_start(text: str, places: list[Span], i: int) -> int:
-    """The offset where place ``i``'s list of coordinated places (、/和/及) begins."""
-    separator = rules.pattern("areas", "separator")
-    start = places[i].start
-    for earlier in reversed(places[:i]):
-        gap = text[earlier.end : start]
-        if earlier.end <= start and len(gap) <= 1 and separator.match(gap):
-            start = earlier.start
-        else:
-            break
-    return start
+    first = last = i
+    while first > 0 and joined(places[first - 1], places[first]):
+        first -= 1
+    while last + 1 < len(places) and joined(places[last], places[last + 1]):
+        last += 1
+    return places[first].start, places[last].end
 
 
 def responsibility(doc: Doc, places: list[Span], i: int) -> str:
@@ -148,19 +138,18 @@ def _is_own_region(doc: Doc, place: Span) -> bool:
     """The place is the document's own region or encloses it (苏州 in a Suzhou plan, 河北 in
     a Hebei report): a government tasking itself names no responsible area."""
     own, code = doc._.region_code, place.kb_id_
-    return bool(own and code) and (code == own or (code.endswith("0000") and own.startswith(code[:2]))
-                                   or (code.endswith("00") and own.startswith(code[:4])))
+    return bool(own and code) and code in ancestors(own)
 
 
 def _cue_rule(doc: Doc, places: list[Span], i: int) -> str:
     """The rule whose cue around place ``i`` gives it a task, or ``""``."""
     place = places[i]
     text = text_of(doc)
-    after = text[_after_list(text, places, i) : place.end + 60]
+    start, end = _list_span(text, places, i)
+    after = text[end : place.end + 60]
     if rules.pattern("areas", "after_cues").match(after):
         return "areas.after_cues"
     before = text[max(0, place.start - 6) : place.start]
-    start = _list_start(text, places, i)
     if (rules.pattern("areas", "directive_before").search(text, max(0, start - 4), start)
             and not rules.pattern("areas", "named_thing_after").match(after)
             and not (place.label_ == "zone" and not place.kb_id_ and opens_with_noun(after))):

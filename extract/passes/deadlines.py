@@ -10,6 +10,7 @@ still sets a deadline; its 常态化 and 2022年 do not).
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import takewhile
 
 from spacy.tokens import Doc
 
@@ -83,5 +84,8 @@ def _continues_a_recurrence(doc: Doc, expressions: list, i: int) -> bool:
     if t.rule != "month_by":
         return False
     sentence = sentence_at(doc, t.start)
-    return sentence is not None and any(e.kind == "recurring" and sentence.start <= e.start < t.start
-                                        for e in expressions[:i])
+    if sentence is None:
+        return False
+    # The expressions are in text order: walk back from this one to its sentence's start.
+    earlier = takewhile(lambda e: e.start >= sentence.start, reversed(expressions[:i]))
+    return any(e.kind == "recurring" for e in earlier)

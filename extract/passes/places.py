@@ -109,7 +109,7 @@ class _Gazetteer:
     after: regex.Pattern
 
 
-def _ancestors(code: str) -> frozenset[str]:
+def ancestors(code: str) -> frozenset[str]:
     """``code`` and the codes of its city and province (320505 → 320505, 320500, 320000)."""
     return frozenset((code, code[:4] + "00", code[:2] + "0000"))
 
@@ -129,7 +129,7 @@ def _gazetteer_names(matching: dict) -> dict[str, list[_Name]]:
     for row in rows:
         code, parent_code, level = row["admin_code"], row["parent_code"], row["level"]
         anchor = code or parent_code
-        entry = _Entry(row["canonical"], level, row["parent"], parent_code, code, anchor, _ancestors(anchor))
+        entry = _Entry(row["canonical"], level, row["parent"], parent_code, code, anchor, ancestors(anchor))
         historical, zone = row["status"] == "historical", level == "zone"
         if historical:
             full_rule = "historical"
@@ -213,7 +213,7 @@ def _in_scope(name: _Name, regions: tuple[str, ...], strict: bool) -> bool:
     if name.scope == "city":
         return any(r[:4] == entry.anchor[:4] for r in regions)
     # parent: the region is the place's parent, the place itself or inside it.
-    return any(r == entry.parent_code or (entry.admin_code and entry.admin_code in _ancestors(r)) for r in regions)
+    return any(r == entry.parent_code or (entry.admin_code and entry.admin_code in ancestors(r)) for r in regions)
 
 
 def _pick(candidates: tuple[_Name, ...], context: str | None, region: str | None, strict: bool) -> _Name | None:
@@ -380,7 +380,7 @@ def region_of(text: str) -> tuple[str, str] | None:
         if region is None:
             if place.admin_code:
                 region = place
-        elif place.start == region.end and place.admin_code and region.admin_code in _ancestors(place.admin_code):
+        elif place.start == region.end and place.admin_code and region.admin_code in ancestors(place.admin_code):
             region = place
         else:
             break

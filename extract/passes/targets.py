@@ -122,9 +122,10 @@ def _sentence_targets(doc: Doc, span: Span) -> list[dict]:
         verb = _elided_verb(sentence, reading, before, previous_end, first)
         preceding = [q for q in quantities if q.end <= _cue_start(first)][-len(group):]
         earlier = [subjects.get(q) for q in preceding] if len(preceding) == len(group) else [None]
-        if reading is None and (verb is None or not all(earlier)):
+        elided = verb is not None and all(earlier)
+        if reading is None and not elided:
             continue
-        if verb is not None and all(earlier):
+        if elided:
             # 整车销售28万辆，销售收入200亿元，分别增长30%和27%: each value's subject is one before
             indicators, shape = [subject + verb for subject in earlier], "elided_subject"
         elif len(group) == 1 and _pattern("distributive").search(sentence[item_start : _cue_start(first)]):
