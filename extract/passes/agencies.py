@@ -1,5 +1,6 @@
-"""Responsible agencies: 牵头单位/配合单位/责任单位 tags, task-table columns, 由…牵头 phrases
-and organisations that are the subject of a task sentence; names split on 、 and ，."""
+"""Responsible agencies: 牵头单位/配合单位/责任单位 tags, task-table columns, 由…牵头 and
+A会同B phrases and organisations that are the subject of a task sentence; names split on 、
+and ，."""
 
 from __future__ import annotations
 
@@ -44,11 +45,26 @@ def split_names(text: str, offset: int) -> list[tuple[str, int, int]]:
         stop = part.start() if part else len(text)
         name = rules.pattern("agencies", "etc_tail").sub("", text[start:stop])
         stripped = name.strip(" 等")
-        if stripped and organisation.search(stripped):
+        if stripped and organisation.search(stripped) and not _not_a_body(stripped):
             lead = name.find(stripped)
             out.append((stripped, offset + start + lead, offset + start + lead + len(stripped)))
         start = part.end() if part else stop
     return out
+
+
+def _not_a_body(name: str) -> bool:
+    """Whether ``name`` only looks like a body's (空间格局) or names none in particular (有关部门)."""
+    return bool(rules.pattern("agencies", "not_organisation").search(name) or rules.pattern("agencies", "vague").match(name))
+
+
+def _joint(text: str, start: int, end: int) -> list[tuple[list, str | None]]:
+    """``[(names, role)]`` for ``text[start:end]``: A会同B gives A's names the lead and B's
+    support; other text gives its names and no role of its own."""
+    found = rules.pattern("agencies", "jointly").fullmatch(text[start:end])  # a slice: the rule anchors at ^
+    if not found:
+        return [(split_names(text[start:end], start), None)]
+    return [(split_names(found.group("lead"), start + found.start("lead")), "lead"),
+            (split_names(found.group("support"), start + found.start("support")), "support")]
 
 
 def _rows(names, role: str, rule: str) -> list[dict]:
@@ -64,14 +80,20 @@ def find_agencies(doc: Doc) -> Doc:
     for match in tag.finditer(text):
         names = split_names(match.group("names"), match.start("names"))
         rows.extend(_rows(names, role_of(match.group("label")), "agencies.tag"))
-    rows.extend(_bracket_tags(text))
+    rows.extend(_bracket_tags(text, bool(rules.pattern("agencies", "lead_rule").search(text))))
+    jointly = rules.pattern("agencies", "jointly")
     for sentence in doc.spans[SENTENCES]:
         body = text[sentence.start : sentence.end]
         led = list(led_by.finditer(body))
         match = subject.match(body)
+        joint = [] if "会同" not in body else list(jointly.finditer(body))
         # The cues first: few sentences have one, and asking where a sentence stands costs more.
-        if (not led and not match) or any(where(doc, sentence.start) for where in (in_table, in_review, in_box)):
+        if (not led and not match and not joint) or any(where(doc, sentence.start) for where in (in_table, in_review, in_box)):
             continue
+        for found in joint:
+            for role, group in (("lead", "lead"), ("support", "support")):
+                rows.extend(_rows(split_names(found.group(group), sentence.start + found.start(group)), role,
+                                  "agencies.jointly"))
         for found in led:
             role = "lead" if found.group("verb") == "牵头" else "responsible"
             rows.extend(_rows(split_names(found.group("names"), sentence.start + found.start("names")), role,
@@ -87,8 +109,11 @@ def find_agencies(doc: Doc) -> Doc:
     return doc
 
 
-def _bracket_tags(text: str) -> list[dict]:
-    """Agency rows from unlabelled tags after a task: （A、B负责）, （A牵头，B参与）."""
+def _bracket_tags(text: str, lead_rule: bool) -> list[dict]:
+    """Agency rows from unlabelled tags after a task: （A、B负责）, （A牵头，B参与）.
+
+    ``lead_rule``: the document says a tag's first-named body leads (列第一位者为牵头单位).
+    """
     verbs = rules.load("agencies")["tag_verbs"]
     rows = []
     for tag in rules.pattern("agencies", "bracket_tag").finditer(text):
@@ -97,20 +122,34 @@ def _bracket_tags(text: str) -> list[dict]:
             stop = part.start() if part else tag.end("body")
             segment = rules.pattern("agencies", "tag_segment").fullmatch(text, at, stop)
             if segment:
-                segments.append((split_names(segment.group("names"), segment.start("names")), segment.group("verb")))
+                segments.append((_joint(text, segment.start("names"), segment.end("names")), segment.group("verb")))
             at = part.end() if part else stop
         verb = None
         for i in reversed(range(len(segments))):  # a segment with no verb shares the next one's
-            names, own = segments[i]
+            parts, own = segments[i]
             verb = own or verb
-            segments[i] = (names, verb)
-        first = next((names[0] for names, verb in segments if names and verb), None)
-        for names, verb in segments:
+            segments[i] = (parts, verb)
+        named_support = any(verbs.get(verb) == "support" for _, verb in segments)
+        first = next((names[0] for parts, verb in segments if verb for names, _ in parts if names), None)
+        for parts, verb in segments:
             role = verbs.get(verb) if verb else None
-            for name in names if role else ():
-                by_order = "lead" if name == first else "support"
-                rows.extend(_rows([name], by_order if role == "by_order" else role, "agencies.bracket_tag"))
+            for names, joint_role in parts if role else ():
+                for name in names:
+                    rows.extend(_rows([name], joint_role or _tag_role(role, name == first, named_support, lead_rule),
+                                      "agencies.bracket_tag"))
     return rows
+
+
+def _tag_role(role: str, first: bool, named_support: bool, lead_rule: bool) -> str:
+    """A tag body's role: a ``shared`` verb (负责, 指导) leads when the tag names supporters,
+    goes by order when the document states its lead rule, and is ``responsible`` otherwise."""
+    if role != "shared":
+        return role
+    if named_support:
+        return "lead"
+    if lead_rule:
+        return "lead" if first else "support"
+    return "responsible"
 
 
 def _table_agencies(doc: Doc) -> list[dict]:

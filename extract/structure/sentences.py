@@ -23,7 +23,13 @@ def split_sentences(doc: Doc) -> Doc:
     # a rule costs microseconds for its time limit, and this loop made one per character.
     end_chars = {ch for ch in set(text_of(doc)) if end_mark.match(ch)}
     spans: list[tuple[int, int]] = []
+    tag = rules.pattern("structure", "trailing_tag")
     for para in doc.spans[PARAGRAPHS]:
+        # A paragraph that is only a tag (（国家发展改革委负责） on a line of its own, as gov.cn
+        # pages printed to PDF set it) answers for the sentence before it, like a tag after 。.
+        if spans and tag.fullmatch(text_of(doc), para.start, para.end):
+            spans[-1] = (spans[-1][0], para.end)
+            continue
         spans.extend(_split(text_of(doc), para.start, para.end, end_chars))
     for table in doc.spans[TABLES]:
         for row in table_grid(doc, table):
