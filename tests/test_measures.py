@@ -31,6 +31,25 @@ def measures_of(text: str):
         ("五、重点工作\n（一）稳定经济增长\n全年地区生产总值增长6%左右，确保完成目标任务，推动经济平稳运行。",
          [("五、重点工作", "稳定经济增长")]),
         ("一、总体目标\n到2025年，全省质量总体水平显著提升。\n（一）质量水平。合格率达到97%。", []),
+        # an implementation plan's run-in leads of two clauses, the first one run in after the heading
+        ("二、主要任务\n（一）强化顶层设计。建立指标体系，发挥导向引领作用。正文。\n优化管理体制机制，强化部门分工协作。正文。",
+         [("二、主要任务 > （一）强化顶层设计", "建立指标体系，发挥导向引领作用"),
+          ("二、主要任务 > （一）强化顶层设计", "优化管理体制机制，强化部门分工协作")]),
+        # a lead run in after its heading, beside a paragraph's own lead
+        ("二、主要任务\n（五）提升风险防控能力。筑牢源头防线。新建项目要评价。\n夯实过程严控基础。开展许可管理。",
+         [("二、主要任务 > （五）提升风险防控能力", "筑牢源头防线"),
+          ("二、主要任务 > （五）提升风险防控能力", "夯实过程严控基础")]),
+        # one two-clause opening alone is a sentence, not a lead: the heading is the measure
+        ("三、重点任务\n（二）推进农机化\n加快选育品种，推广适于机械化作业的技术。正文。\n各地要结合实际制定方案，加强指导。",
+         [("三、重点任务", "推进农机化")]),
+        # a heading whose only paragraph runs a lead in: the heading is the measure
+        ("三、重点任务\n（八）协同构建生产体系。加快选育品种。将适应机械化作为重要目标。",
+         [("三、重点任务", "协同构建生产体系")]),
+        # a report's enumerated points run in after a heading stay the measures
+        ("三、今年工作安排\n第一，打造重点场景。一是新型能源强市场景。正文。二是现代交通强市场景。正文。\n三是质量强市场景。正文。",
+         [("三、今年工作安排 > 第一，打造重点场景", "新型能源强市场景"),
+          ("三、今年工作安排 > 第一，打造重点场景", "现代交通强市场景"),
+          ("三、今年工作安排 > 第一，打造重点场景", "质量强市场景")]),
     ],
 )
 def test_measures(text, expected):

@@ -24,20 +24,24 @@ def is_task_section(doc: Doc, section: Span) -> bool:
     return not (context and "tasks" not in roles) and not in_box(doc, section.start)
 
 
-def lead_sentence(doc: Doc, para: Span) -> tuple[int, int, str] | None:
-    """``(start, end, title)`` of the paragraph's lead sentence, or ``None``."""
+def lead_sentence(doc: Doc, para: Span, start: int | None = None, relaxed: bool = False) -> tuple[int, int, str] | None:
+    """``(start, end, title)`` of the lead sentence opening ``para`` (or its text from
+    ``start``, after a run-in heading), or ``None``. A ``relaxed`` lead may hold one comma
+    (优化管理体制机制，强化部门分工协作): only a section whose every paragraph opens so has them."""
     config = rules.load("measures")["lead_sentence"]
-    text = text_of(doc)[para.start : para.end]
+    begin = para.start if start is None else start
+    text = text_of(doc)[begin : para.end]
     prefix = rules.pattern("measures", "lead_sentence", "prefix").match(text)
     offset = prefix.end() if prefix else 0
     stop = text.find("。", offset)
-    if stop < 0 or stop == len(text) - 1 and not para._.bold_lead:
+    if stop < 0 or stop == len(text) - 1 and not (para._.bold_lead and start is None):
         return None
     title = text[offset:stop]
-    forbidden = rules.pattern("measures", "lead_sentence", "forbidden")
-    if not (2 <= len(title) <= config["max_chars"]) or forbidden.search(title):
+    forbidden = rules.pattern("measures", "lead_sentence", "forbidden_relaxed" if relaxed else "forbidden")
+    limit = config["max_chars_relaxed" if relaxed else "max_chars"]
+    if not (2 <= len(title) <= limit) or forbidden.search(title) or title.count("，") > 1:
         return None
-    return para.start + offset, para.start + stop, title
+    return begin + offset, begin + stop, title
 
 
 def policy_tool(title: str, text: str) -> str:
@@ -62,24 +66,23 @@ def _leaf_sections(doc: Doc) -> list[Span]:
 @component("planx_measures", reads=(SECTIONS, HEADINGS, PARAGRAPHS, SENTENCES, BOXES), writes=(MEASURES,))
 def find_measures(doc: Doc) -> Doc:
     """One row per lowest-level task."""
-    heading_starts = {h.start for h in doc.spans[HEADINGS]}
+    heading_ends = {h.start: h.end for h in doc.spans[HEADINGS]}
     rows = []
     for section in _leaf_sections(doc):
         if not is_task_section(doc, section):
             continue
         parent_path = " > ".join(section._.path[:-1])
-        body = [p for p in spans_within(doc, PARAGRAPHS, section.start, section.end)
-                if p.start not in heading_starts and not in_box(doc, p.start)]
-        leads = [(p, lead_sentence(doc, p)) for p in body]
-        leads = [(p, lead) for p, lead in leads if lead]
-        items = [] if leads else _enumerated(doc, section)
+        leads = _leads(doc, section, heading_ends)
+        items = _enumerated(doc, section)
+        if leads and items and items[0][0] > leads[0][1][0]:  # leads whose paragraphs enumerate points
+            items = []
         if items:
             rows.extend(_row(path_text(section), title, text_of(doc)[start:end], start, end, "enumerated")
                         for start, end, title in items)
         elif leads:
-            for para, (_start, _end, title) in leads:
-                text = text_of(doc)[para.start : para.end]
-                rows.append(_row(path_text(section), title, text, para.start, para.end, "lead_sentence"))
+            for para, (start, _end, title) in leads:
+                text = text_of(doc)[start : para.end]
+                rows.append(_row(path_text(section), title, text, start, para.end, "lead_sentence"))
         else:
             head = heading_of(doc, section)
             title = text_of(doc)[head._.title_start : head.end]
@@ -89,6 +92,32 @@ def find_measures(doc: Doc) -> Doc:
     for row in rows:
         add_row(doc, MEASURES, row["start"], row["end"], row, "measure")
     return doc
+
+
+def _leads(doc: Doc, section: Span, heading_ends: dict[int, int]) -> list[tuple[Span, tuple[int, int, str]]]:
+    """``(paragraph, lead)`` for each paragraph of ``section`` that opens with a lead sentence.
+
+    A heading's paragraph counts from the heading's end (（五）提升风险防控能力。筑牢危险废物源头
+    防线。… runs its first lead in) when another paragraph leads too. Relaxed leads (one comma) are taken when every paragraph of
+    a section of two or more opens with one, since one such opening alone is as likely a sentence.
+    """
+    body = []
+    for para in spans_within(doc, PARAGRAPHS, section.start, section.end):
+        if in_box(doc, para.start):
+            continue
+        start = heading_ends.get(para.start)
+        if start is not None:
+            start += len(text_of(doc)[start : para.end]) - len(text_of(doc)[start : para.end].lstrip("。 "))
+            if start >= para.end:
+                continue
+        body.append((para, start))
+    relaxed = [(p, lead_sentence(doc, p, start, relaxed=True)) for p, start in body]
+    if len(relaxed) >= 2 and all(lead for _, lead in relaxed):
+        return relaxed
+    leads = [(p, lead_sentence(doc, p, start)) for p, start in body]
+    leads = [(p, lead) for p, lead in leads if lead]
+    # A heading's own paragraph leads only beside others: alone, its heading is the measure.
+    return leads if any(p.start not in heading_ends for p, _ in leads) else []
 
 
 def _enumerated(doc: Doc, section: Span) -> list[tuple[int, int, str]]:
