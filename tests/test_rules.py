@@ -106,7 +106,7 @@ MISSPELLINGS = [
      "[rules/quantities.yaml -> patterns -> 2] unknown key 'raeding'; did you mean 'reading'?"),
     ("measures.yaml", "  max_chars: 30", "  max_char: 30",
      "[rules/measures.yaml -> lead_sentence] unknown key 'max_char'; did you mean 'max_chars'? "
-     "(allowed: max_chars, forbidden, prefix)"),
+     "(allowed: max_chars, max_chars_relaxed, forbidden, forbidden_relaxed, prefix)"),
     ("policy_tools.yaml", "    cues: [人才", "    cue: [人才",
      "[rules/policy_tools.yaml -> tools -> supply] unknown key 'cue'; did you mean 'cues'?"),
     ("gazetteer/stop_contexts.yaml", "    keeps: [合作市人民政府]", "    keep: [合作市人民政府]",
