@@ -45,6 +45,15 @@ def measures_of(text: str):
         # a heading whose only paragraph runs a lead in: the heading is the measure
         ("三、重点任务\n（八）协同构建生产体系。加快选育品种。将适应机械化作为重要目标。",
          [("三、重点任务", "协同构建生产体系")]),
+        # an incentive scheme's long numbered items: the title runs to the first sentence's end
+        ("一、对深化商事制度改革成效显著、落实事中事后监管等相关政策措施社会反映好的市（地、州、盟）、县（市、区、旗），优先纳入相关试点。（市场监管总局负责）\n"
+         "二、对促进外贸稳定增长成效明显的省（区、市），给予优先支持。",
+         [("", "对深化商事制度改革成效显著、落实事中事后监管等相关政策措施社会反映好的市（地、州、盟）、县（市、区、旗），优先纳入相关试点"),
+          ("", "对促进外贸稳定增长成效明显的省（区、市），给予优先支持")]),
+        # an appendix of tasks counts; a glossary appendix, table notes and a bare attachment line do not
+        ("三、重点工作\n（一）稳就业。正文。\n附件：重点任务清单\n附件1\n一、提升养老服务水平。正文。\n二、推进污水治理。正文。\n"
+         "附件2 名词解释\n1.虚拟电厂：一种聚合分布式能源的系统。\n注：\n1.考核应采用上述全部指标。",
+         [("三、重点工作", "稳就业"), ("附件1", "提升养老服务水平"), ("附件1", "推进污水治理")]),
         # a report's enumerated points run in after a heading stay the measures
         ("三、今年工作安排\n第一，打造重点场景。一是新型能源强市场景。正文。二是现代交通强市场景。正文。\n三是质量强市场景。正文。",
          [("三、今年工作安排 > 第一，打造重点场景", "新型能源强市场景"),

@@ -83,15 +83,26 @@ def find_measures(doc: Doc) -> Doc:
             for para, (start, _end, title) in leads:
                 text = text_of(doc)[start : para.end]
                 rows.append(_row(path_text(section), title, text, start, para.end, "lead_sentence"))
-        else:
+        elif heading_of(doc, section)._.style not in rules.lexicon("measures", "no_measure_styles"):
             head = heading_of(doc, section)
-            title = text_of(doc)[head._.title_start : head.end]
+            title = text_of(doc)[head._.title_start : _sentence_end(doc, head)]
             text = text_of(doc)[head.start : section.end].strip()
             rows.append(_row(parent_path, title, text, head.start, section.end, f"heading_{head._.style}"))
     doc.spans[MEASURES] = []
     for row in rows:
         add_row(doc, MEASURES, row["start"], row["end"], row, "measure")
     return doc
+
+
+def _sentence_end(doc: Doc, head: Span) -> int:
+    """Where a heading's measure title ends: a long numbered item's heading stops at its first
+    comma (a section's name), but its title runs to the end of its first sentence."""
+    text = text_of(doc)
+    if not text.startswith("，", head.end):
+        return head.end
+    line_end = text.find("\n", head.end)
+    end = rules.pattern("structure", "heading_title_end").search(text, head.end, line_end if line_end >= 0 else len(text))
+    return end.start() if end else head.end
 
 
 def _leads(doc: Doc, section: Span, heading_ends: dict[int, int]) -> list[tuple[Span, tuple[int, int, str]]]:

@@ -29,6 +29,7 @@ def find_headings(doc: Doc) -> Doc:
     config = rules.load("structure")
     title_end = rules.pattern("structure", "heading_title_end")
     title_max = int(config["heading_title_max"])
+    clause_max = int(config["heading_clause_max"])
     ranks = {style.id: style.get("rank") for style in styles if style.get("rank") is not None}
     spaceless = set(rules.lexicon("structure", "spaceless_title_styles"))
     stack: list[str] = []
@@ -49,7 +50,7 @@ def find_headings(doc: Doc) -> Doc:
         if style.id in spaceless:
             space = text_of(doc).find(" ", title_start, para.end)
             stop = space if space > title_start else stop
-        title_stop = _title_end(text_of(doc), title_start, stop, title_end, title_max)
+        title_stop = _title_end(text_of(doc), title_start, stop, title_end, title_max, clause_max)
         if title_stop is None:
             continue
         if style.id in ranks:
@@ -66,18 +67,18 @@ def find_headings(doc: Doc) -> Doc:
     return doc
 
 
-def _title_end(text: str, start: int, stop: int, title_end, title_max: int) -> int | None:
+def _title_end(text: str, start: int, stop: int, title_end, title_max: int, clause_max: int) -> int | None:
     """Where a heading's title ends, or ``None`` when the line is no heading."""
     if start >= stop:
         return None
     end = title_end.search(text, start, stop)
     if end is None:
-        return stop if stop - start <= title_max else _first_clause(text, start, stop, title_max)
+        return stop if stop - start <= title_max else _first_clause(text, start, stop, clause_max)
     if end.start() - start <= title_max:
         return end.start() if end.start() > start else None
-    return _first_clause(text, start, stop, title_max)
+    return _first_clause(text, start, stop, clause_max)
 
 
-def _first_clause(text: str, start: int, stop: int, title_max: int) -> int | None:
+def _first_clause(text: str, start: int, stop: int, clause_max: int) -> int | None:
     comma = text.find("，", start, stop)
-    return comma if 0 < comma - start <= title_max else None
+    return comma if 0 < comma - start <= clause_max else None
