@@ -76,9 +76,13 @@ def find_measures(doc: Doc) -> Doc:
         items = _enumerated(doc, section)
         if leads and items and items[0][0] > leads[0][1][0]:  # leads whose paragraphs enumerate points
             items = []
+        run_ins = [] if items else _run_ins(doc, section, heading_ends, leads)
         if items:
             rows.extend(_row(path_text(section), title, text_of(doc)[start:end], start, end, "enumerated")
                         for start, end, title in items)
+        elif run_ins:
+            rows.extend(_row(path_text(section), title, text_of(doc)[start:end], start, end, rule)
+                        for start, end, title, rule in run_ins)
         elif leads:
             for para, (start, _end, title) in leads:
                 text = text_of(doc)[start : para.end]
@@ -129,6 +133,51 @@ def _leads(doc: Doc, section: Span, heading_ends: dict[int, int]) -> list[tuple[
     leads = [(p, lead) for p, lead in leads if lead]
     # A heading's own paragraph leads only beside others: alone, its heading is the measure.
     return leads if any(p.start not in heading_ends for p, _ in leads) else []
+
+
+def _run_ins(doc: Doc, section: Span, heading_ends: dict[int, int],
+             leads: list[tuple[Span, tuple[int, int, str]]]) -> list[tuple[int, int, str, str]]:
+    """``(start, end, title, rule)`` of the run-in topic sentences of ``section`` with its leads,
+    or ``[]`` when it has fewer than ``run_in.min_count`` run-ins or no more than paragraphs.
+
+    A run-in topic is a short task sentence inside a paragraph with the text it names after it
+    (…全力构建新格局。强化对接承接。加快建设…。织密交通路网。实施…), as gold/README.md's
+    run-in convention has it; a news reprint sets a whole report item in one such paragraph.
+    Each measure runs to the next one or the section's end.
+    """
+    config = rules.load("measures")["run_in"]
+    head_end = heading_ends.get(section.start, section.start)
+    found = {}
+    paragraphs = [p for p in spans_within(doc, PARAGRAPHS, section.start, section.end) if not in_box(doc, p.start)]
+    for para in paragraphs:
+        sentences = spans_within(doc, SENTENCES, para.start, para.end)
+        topics = [_topic(doc, sentence, config["max_chars"]) if sentence.start > head_end else None
+                  for sentence in sentences]
+        # Not a paragraph's first sentence (that is a lead) nor its last: the text it names,
+        # no topic itself, follows it.
+        for topic, following in zip(topics[1:-1], topics[2:]):
+            if topic and not following:
+                found[topic[0]] = (*topic, "run_in")
+    # More run-ins than paragraphs: they structure the section. Fewer, and they are short
+    # sentences of paragraphs that have their own leads.
+    if len(found) < config["min_count"] or len(found) <= len(paragraphs):
+        return []
+    for _para, (start, _end, title) in leads:
+        found.setdefault(start, (start, title, "lead_sentence"))
+    starts = sorted(found)
+    return [(*found[a][:1], b, *found[a][1:]) for a, b in zip(starts, starts[1:] + [section.end])]
+
+
+def _topic(doc: Doc, sentence: Span, max_chars: int) -> tuple[int, str] | None:
+    """``(start, title)`` when ``sentence`` has a run-in topic's shape: one short clause."""
+    raw = text_of(doc)[sentence.start : sentence.end].strip()
+    opening = rules.pattern("measures", "lead_sentence", "prefix").match(raw)
+    title = raw[opening.end() if opening else 0 :]
+    if not title.endswith("。") or not 2 <= len(title) - 1 <= max_chars:
+        return None
+    if rules.pattern("measures", "run_in", "forbidden").search(title[:-1]):
+        return None
+    return sentence.end - len(title), title[:-1]
 
 
 def _enumerated(doc: Doc, section: Span) -> list[tuple[int, int, str]]:
