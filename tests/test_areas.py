@@ -65,3 +65,38 @@ def test_review_chapter_places_are_not_responsible():
 )
 def test_responsibility_from_the_grammar_of_the_sentence(sentence, region, expected):
     assert areas_of(sentence, region) == expected
+
+
+def rows_of_areas(sentence: str, region: str | None) -> list[tuple[str, str, bool]]:
+    doc = parse(f"三、重点任务\n{sentence}", region_code=region)
+    return sorted((r["area"], r["canonical"], r["responsible"]) for r in rows_of(doc, "areas"))
+
+
+@pytest.mark.parametrize(
+    "sentence, region, expected",
+    [
+        # a blended abbreviation gives one row per place, each with the list's role
+        ("已形成城市群的京津冀、长江三角洲等区域，要继续发挥带动作用。", None,
+         [("京津冀", "北京市", True), ("京津冀", "天津市", True), ("京津冀", "河北省", True), ("长江三角洲", "长江三角洲", True)]),
+        ("打造石保廊创新发展引领带。", "130000",
+         [("石保廊", "保定市", True), ("石保廊", "廊坊市", True), ("石保廊", "石家庄市", True)]),
+        ("国家加大对中西部地区的支持。", None, [("中西部地区", "中部地区", True), ("中西部地区", "西部地区", True)]),
+        # a blend before a noun is the noun's attribute; one that names the document's own
+        # region is a grouping its government belongs to
+        ("建设京津冀物流基地。", None, [("京津冀", "北京市", False), ("京津冀", "天津市", False), ("京津冀", "河北省", False)]),
+        ("力争在京津冀一体化发展中占有重要一席。", "130600",
+         [("京津冀", "北京市", False), ("京津冀", "天津市", False), ("京津冀", "河北省", False)]),
+        # a place written before the place inside it only says where that one is
+        ("继续发挥经济特区、上海浦东新区的作用，推进天津滨海新区开发开放。", None,
+         [("上海", "上海市", False), ("天津", "天津市", False), ("浦东新区", "浦东新区", True), ("滨海新区", "滨海新区", True),
+          ("经济特区", "经济特区", True)]),
+        # places written one after another are a list: 粤东粤西粤北
+        ("支持粤东粤西粤北等地区承接产业转移。", "440000",
+         [("粤东", "粤东地区", True), ("粤北", "粤北地区", True), ("粤西", "粤西地区", True)]),
+        # one task, one responsible row: the second mention stays a mention
+        ("支持澳门发展旅游等服务业，促进澳门经济适度多元发展。", None,
+         [("澳门", "澳门特别行政区", False), ("澳门", "澳门特别行政区", True)]),
+    ],
+)
+def test_blends_nested_places_and_one_row_per_task(sentence, region, expected):
+    assert rows_of_areas(sentence, region) == expected

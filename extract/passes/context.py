@@ -24,7 +24,7 @@ from ..errors import RuleFileError
 from ..factories import component
 from ..rules import Pattern
 from ..structure.roles import roles_at
-from .places import INSIDE_WORD, ancestors
+from .places import BLEND, INSIDE_WORD, ancestors
 from .words import opens_with_noun
 from .timex import TimeExpression
 
@@ -108,12 +108,15 @@ def _section_openings(doc: Doc, offset: int) -> list[TimeExpression]:
 
 
 def _list_span(text: str, places: list[Span], i: int) -> tuple[int, int]:
-    """``(start, end)`` of place ``i`` and the places coordinated with it (、/和/及)."""
+    """``(start, end)`` of place ``i`` and the places coordinated with it (、/和/及, or none:
+    粤东粤西粤北)."""
     separator = rules.pattern("areas", "separator")
 
     def joined(left: Span, right: Span) -> bool:
+        if (left.start, left.end) == (right.start, right.end):
+            return True  # two parts of one blend (京津冀)
         gap = text[left.end : right.start]
-        return left.end <= right.start and len(gap) <= 1 and bool(separator.match(gap))
+        return left.end <= right.start and len(gap) <= 1 and (not gap or bool(separator.match(gap)))
 
     first = last = i
     while first > 0 and joined(places[first - 1], places[first]):
@@ -129,16 +132,34 @@ def responsibility(doc: Doc, places: list[Span], i: int) -> str:
     place = places[i]
     rule = _cue_rule(doc, places, i)
     # The cues first: most places have none, and asking where a place stands costs more.
-    if not rule or in_review(doc, place.start) or in_box(doc, place.start) or _is_own_region(doc, place):
+    if not rule or in_review(doc, place.start) or in_box(doc, place.start) or _is_own_region(doc, places, i):
         return ""
-    return rule
+    return "" if _locates_next(places, i) else rule
 
 
-def _is_own_region(doc: Doc, place: Span) -> bool:
+def _locates_next(places: list[Span], i: int) -> bool:
+    """The place only says where the next one is (上海 in 上海浦东新区, 河源 in 河源龙川新城):
+    that one, written right after it, lies inside it."""
+    place, following = places[i], places[i + 1] if i + 1 < len(places) else None
+    return (following is not None and following.start == place.end and bool(place.kb_id_)
+            and bool(following.kb_id_) and place.kb_id_ != following.kb_id_ and place.kb_id_ in ancestors(following.kb_id_))
+
+
+def _is_own_region(doc: Doc, places: list[Span], i: int) -> bool:
     """The place is the document's own region or encloses it (苏州 in a Suzhou plan, 河北 in
-    a Hebei report): a government tasking itself names no responsible area."""
-    own, code = doc._.region_code, place.kb_id_
-    return bool(own and code) and code in ancestors(own)
+    a Hebei report), or is part of a blend that names it (京津冀 in a Baoding report): a
+    government tasking itself, or a grouping it belongs to, names no responsible area."""
+    own = doc._.region_code
+    place = places[i]
+    same = [p for p in places if (p.start, p.end) == (place.start, place.end)] \
+        if place._.value.get("rule") == BLEND else [place]
+    return bool(own) and any(p.kb_id_ and p.kb_id_ in ancestors(own) for p in same)
+
+
+def _names_a_region(place: Span) -> bool:
+    """A zone with no code of its own or a blend (京津冀): written before a noun, such a name
+    is the noun's attribute (长三角质量提升示范点, 京津冀物流基地), not a site tasked."""
+    return (place.label_ == "zone" and not place.kb_id_) or place._.value.get("rule") == BLEND
 
 
 def _cue_rule(doc: Doc, places: list[Span], i: int) -> str:
@@ -152,7 +173,7 @@ def _cue_rule(doc: Doc, places: list[Span], i: int) -> str:
     before = text[max(0, place.start - 6) : place.start]
     if (rules.pattern("areas", "directive_before").search(text, max(0, start - 4), start)
             and not rules.pattern("areas", "named_thing_after").match(after)
-            and not (place.label_ == "zone" and not place.kb_id_ and opens_with_noun(after))):
+            and not (_names_a_region(place) and opens_with_noun(after))):
         return "areas.directive_before"
     for n in range(len(rules.load("areas")["around_cues"])):
         if (rules.pattern("areas", "around_cues", n, "before").search(before)

@@ -37,6 +37,9 @@ from ..factories import component
 from . import words
 from .words import WordBoundaries
 
+#: The rule of a place named by a blended abbreviation (京津冀 → 北京市, 天津市, 河北省).
+BLEND = "blend"
+
 _LEVEL_RANK = {"province": 3, "city": 2, "county-city": 1, "county": 1, "district": 1, "zone": 0}
 
 
@@ -155,6 +158,10 @@ def _gazetteer_names(matching: dict) -> dict[str, list[_Name]]:
             # alias) keeps its first, most official, reading.
             if all(n.entry.canonical != entry.canonical or n.entry.admin_code != code for n in known):
                 known.append(name)
+    for row in rules.load("gazetteer/blends.csv"):
+        # A blend (京津冀) names several places at once: find_places gives one per part.
+        entry = _Entry(row["name"], "zone", "", "", "", "", frozenset())
+        names.setdefault(row["name"], []).append(_Name(entry, BLEND, "anywhere", "full"))
     return names
 
 
@@ -333,12 +340,27 @@ def find_places(text: str, region_code: str | None = None) -> list[Place]:
                 found = None
         if found:
             name, form = found
-            places.append(_place(name, i, form))
+            if name.rule == BLEND:
+                places.extend(_blend_parts(name.entry.canonical, i, form, region))
+            else:
+                places.append(_place(name, i, form))
             i += len(form)
             previous, previous_end = name.entry, i
         else:
             i += 1
     return places
+
+
+def _blend_parts(blend: str, start: int, form: str, region: str | None) -> list[Place]:
+    """One place per part of a blended abbreviation, each spanning the abbreviation."""
+    parts = next(row["parts"] for row in rules.load("gazetteer/blends.csv") if row["name"] == blend)
+    out = []
+    for part in parts.split("|"):
+        place = resolve(part, region)
+        if place:
+            out.append(Place(start, start + len(form), form, place.canonical, place.level, place.parent,
+                             place.admin_code, BLEND))
+    return out
 
 
 def resolve(name: str, region_code: str | None = None) -> Place | None:
