@@ -93,6 +93,15 @@ def rows_of_areas(sentence: str, region: str | None) -> list[tuple[str, str, boo
         # places written one after another are a list: 粤东粤西粤北
         ("支持粤东粤西粤北等地区承接产业转移。", "440000",
          [("粤东", "粤东地区", True), ("粤北", "粤北地区", True), ("粤西", "粤西地区", True)]),
+        # a zone named by its place and a zone class is a zone of its own
+        ("推进珠海西部生态新区、东莞滨海湾新区等建设。", "440000",
+         [("东莞滨海湾新区", "东莞滨海湾新区", True), ("珠海西部生态新区", "珠海西部生态新区", True)]),
+        ("加强曹妃甸区、正定新区等重点平台建设。", "130000", [("曹妃甸区", "曹妃甸区", True), ("正定新区", "正定新区", True)]),
+        # a project or a park a place builds keeps the place
+        ("推进河源龙川新城建设。", "440000", [("河源", "河源市", False), ("龙川", "龙川县", True)]),
+        # townships in a county's plan, a list given its focus through an attribute
+        ("以毗邻雄安新区的庞口镇、小王果庄镇、蒲口乡为重点，建设特色小镇。", "130628",
+         [("小王果庄镇", "小王果庄镇", True), ("庞口镇", "庞口镇", True), ("蒲口乡", "蒲口乡", True), ("雄安新区", "河北雄安新区", False)]),
         # one task, one responsible row: the second mention stays a mention
         ("支持澳门发展旅游等服务业，促进澳门经济适度多元发展。", None,
          [("澳门", "澳门特别行政区", False), ("澳门", "澳门特别行政区", True)]),

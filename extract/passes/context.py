@@ -170,14 +170,14 @@ def _cue_rule(doc: Doc, places: list[Span], i: int) -> str:
     after = text[end : place.end + 60]
     if rules.pattern("areas", "after_cues").match(after):
         return "areas.after_cues"
-    before = text[max(0, place.start - 6) : place.start]
+    before = text[max(0, start - 20) : start]
     if (rules.pattern("areas", "directive_before").search(text, max(0, start - 4), start)
             and not rules.pattern("areas", "named_thing_after").match(after)
             and not (_names_a_region(place) and opens_with_noun(after))):
         return "areas.directive_before"
     for n in range(len(rules.load("areas")["around_cues"])):
         if (rules.pattern("areas", "around_cues", n, "before").search(before)
-                and rules.pattern("areas", "around_cues", n, "after").match(text[place.end : place.end + 8])):
+                and rules.pattern("areas", "around_cues", n, "after").match(text[end : end + 8])):
             return f"areas.around_cues.{n}"
     return ""
 

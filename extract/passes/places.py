@@ -37,6 +37,12 @@ from ..factories import component
 from . import words
 from .words import WordBoundaries
 
+#: The rule of a township (乡, 镇, 街道), which the division lists do not hold.
+TOWNSHIP = "township"
+
+#: The rule of a zone named by its place and a zone class (珠海西部生态新区).
+LOCAL_ZONE = "local_zone"
+
 #: The rule of a place named by a blended abbreviation (京津冀 → 北京市, 天津市, 河北省).
 BLEND = "blend"
 
@@ -285,8 +291,10 @@ def _match_at(gazetteer: _Gazetteer, text: str, i: int, context: str | None, reg
             continue
         before = after_place or bool(gazetteer.before.search(text[max(0, i - 1) : i]))
         after = in_list or bool(gazetteer.after.match(text[end : end + 2]))
+        # A county stem right after its city (河源龙川新城) is the city's county whatever follows.
         bounded = tuple(n for n in gazetteer.names[form]
-                        if (before or "before" not in n.needs) and (after or "after" not in n.needs))
+                        if (before or "before" not in n.needs)
+                        and (after or "after" not in n.needs or (after_place and context in n.entry.ancestors)))
         chosen = _pick(bounded, context, region, strict=True) if bounded else None
         if chosen:
             return chosen, form
@@ -340,8 +348,12 @@ def find_places(text: str, region_code: str | None = None) -> list[Place]:
                 found = None
         if found:
             name, form = found
+            zone = _local_zone(gazetteer, text, i, name, form, region)
             if name.rule == BLEND:
                 places.extend(_blend_parts(name.entry.canonical, i, form, region))
+            elif zone:
+                places.append(zone)
+                form = zone.text
             else:
                 places.append(_place(name, i, form))
             i += len(form)
@@ -349,6 +361,20 @@ def find_places(text: str, region_code: str | None = None) -> list[Place]:
         else:
             i += 1
     return places
+
+
+def _local_zone(gazetteer: _Gazetteer, text: str, i: int, name: _Name, form: str, region: str | None) -> Place | None:
+    """The zone a place with a code and a zone class name together (珠海西部生态新区), or
+    ``None``; not when a gazetteer name follows the place (上海浦东新区 is 浦东新区)."""
+    end = i + len(form)
+    if not name.entry.admin_code or name.entry.level == "zone" \
+            or _match_at(gazetteer, text, end, name.entry.anchor, region, after_place=True):
+        return None
+    found = rules.pattern("gazetteer/matching", "local_zone").match(text, end, end + 16)
+    if not found or words.opens_with_verb(text[end : found.end()]):  # 太仓市建设示范区: a task
+        return None
+    whole = text[i : found.end()]
+    return Place(i, found.end(), whole, whole, "zone", name.entry.canonical, None, LOCAL_ZONE)
 
 
 def _blend_parts(blend: str, start: int, form: str, region: str | None) -> list[Place]:
@@ -361,6 +387,39 @@ def _blend_parts(blend: str, start: int, form: str, region: str | None) -> list[
             out.append(Place(start, start + len(form), form, place.canonical, place.level, place.parent,
                              place.admin_code, BLEND))
     return out
+
+
+def find_townships(text: str, region_code: str | None, places: list[Place]) -> list[Place]:
+    """The townships (庞口镇, 蒲口乡) a city's or county's plan names, where no place was found.
+
+    The division lists stop at counties, so a township has no code or level; its parent is
+    the plan's region. A provincial or national plan's 镇 is as often a class (重点镇) as a name.
+
+    Example:
+        >>> [p.text for p in find_townships("以庞口镇、蒲口乡为重点，建设特色小镇。", "130628", [])]
+        ['庞口镇', '蒲口乡']
+    """
+    region = _region(region_code)
+    if region is None or region.endswith("0000"):
+        return []
+    parent = next((p.canonical for p in [resolve_code(region)] if p), "")
+    taken = [(p.start, p.end) for p in places]
+    generic = rules.pattern("gazetteer/matching", "township_generic")
+    out = []
+    for found in rules.pattern("gazetteer/matching", "township").finditer(text):
+        if generic.search(found.group()) or any(a < found.end() and found.start() < b for a, b in taken):
+            continue
+        out.append(Place(found.start(), found.end(), found.group(), found.group(), "", parent, None, TOWNSHIP))
+    return out
+
+
+def resolve_code(code: str) -> Place | None:
+    """The division whose code is ``code``, as a :class:`Place` named by its full name."""
+    for candidates in _gazetteer().names.values():
+        for name in candidates:
+            if name.entry.admin_code == code and name.kind == "full":
+                return _place(name, 0, name.entry.canonical)
+    return None
 
 
 def resolve(name: str, region_code: str | None = None) -> Place | None:
@@ -427,7 +486,9 @@ def place_candidates(doc: Doc) -> Doc:
     :mod:`planx.passes.words`), else with its level."""
     doc.spans[PLACES] = []
     boundaries = _word_boundaries(str(rules.rules_dir()))
-    for place in find_places(text_of(doc), doc._.region_code):
+    found = find_places(text_of(doc), doc._.region_code)
+    found = sorted(found + find_townships(text_of(doc), doc._.region_code, found), key=lambda p: p.start)
+    for place in found:
         inside = boundaries.cuts_a_word(text_of(doc), place.start, place.end)
-        add_candidate(doc, PLACES, 0, place, INSIDE_WORD if inside else place.level, kb_id=place.admin_code or "")
+        add_candidate(doc, PLACES, 0, place, INSIDE_WORD if inside else place.level or place.rule, kb_id=place.admin_code or "")
     return doc

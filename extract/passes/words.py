@@ -74,6 +74,20 @@ def opens_with_noun(text: str) -> bool:
         >>> opens_with_noun("质量提升示范点建设"), opens_with_noun("建设")
         (True, False)
     """
+    return _first_flag(text) in rules.lexicon("words", "noun_flags")
+
+
+def opens_with_verb(text: str) -> bool:
+    """jieba tags the first word of ``text`` a verb (rules/words.yaml verb_flags).
+
+    Example:
+        >>> opens_with_verb("建设示范区"), opens_with_verb("西部生态新区")
+        (True, False)
+    """
+    return _first_flag(text) in rules.lexicon("words", "verb_flags")
+
+
+def _first_flag(text: str) -> str:
     route_libraries()
     first = next(iter(jieba.posseg.cut(text[:8], HMM=False)), None)
-    return first is not None and first.flag in rules.lexicon("words", "noun_flags")
+    return first.flag if first is not None else ""
