@@ -102,6 +102,14 @@ def rows_of_areas(sentence: str, region: str | None) -> list[tuple[str, str, boo
         # townships in a county's plan, a list given its focus through an attribute
         ("以毗邻雄安新区的庞口镇、小王果庄镇、蒲口乡为重点，建设特色小镇。", "130628",
          [("小王果庄镇", "小王果庄镇", True), ("庞口镇", "庞口镇", True), ("蒲口乡", "蒲口乡", True), ("雄安新区", "河北雄安新区", False)]),
+        # a region whose conditions the task improves, keeps or sends people to
+        ("持续优化粤东粤西粤北营商环境。", "440000",
+         [("粤东", "粤东地区", True), ("粤北", "粤北地区", True), ("粤西", "粤西地区", True)]),
+        ("保持香港、澳门长期繁荣稳定。", None, [("澳门", "澳门特别行政区", True), ("香港", "香港特别行政区", True)]),
+        ("吸引高校毕业生到粤北地区稳定就业。", "440000", [("粤北地区", "粤北地区", True)]),
+        ("筑牢粤北生态屏障。", "440000", [("粤北", "粤北地区", True)]),
+        # a national region in a national plan is a part of the country, tasked like any other
+        ("扩展西部地区路网，强化中部地区路网。", None, [("中部地区", "中部地区", True), ("西部地区", "西部地区", True)]),
         # one task, one responsible row: the second mention stays a mention
         ("支持澳门发展旅游等服务业，促进澳门经济适度多元发展。", None,
          [("澳门", "澳门特别行政区", False), ("澳门", "澳门特别行政区", True)]),

@@ -156,10 +156,16 @@ def _is_own_region(doc: Doc, places: list[Span], i: int) -> bool:
     return bool(own) and any(p.kb_id_ and p.kb_id_ in ancestors(own) for p in same)
 
 
-def _names_a_region(place: Span) -> bool:
-    """A zone with no code of its own or a blend (京津冀): written before a noun, such a name
-    is the noun's attribute (长三角质量提升示范点, 京津冀物流基地), not a site tasked."""
-    return (place.label_ == "zone" and not place.kb_id_) or place._.value.get("rule") == BLEND
+def _names_a_grouping(doc: Doc, place: Span) -> bool:
+    """A national region named in a regional plan (长三角 in a Suzhou plan) or a blend (京津冀):
+    written before a noun, such a name is the noun's attribute (长三角质量提升示范点, 京津冀物流
+    基地), a grouping the plan's region belongs to or works with, not a site it tasks. In a
+    national plan the same regions are parts of the country (扩展西部地区路网), and a region
+    inside the plan's province (粤北 in a Guangdong report) is a part of it."""
+    if place._.value.get("rule") == BLEND:
+        return True
+    national = place.label_ == "zone" and not place.kb_id_ and not place._.value.get("parent")
+    return national and bool(doc._.region_code)
 
 
 def _cue_rule(doc: Doc, places: list[Span], i: int) -> str:
@@ -173,7 +179,7 @@ def _cue_rule(doc: Doc, places: list[Span], i: int) -> str:
     before = text[max(0, start - 20) : start]
     if (rules.pattern("areas", "directive_before").search(text, max(0, start - 4), start)
             and not rules.pattern("areas", "named_thing_after").match(after)
-            and not (_names_a_region(place) and opens_with_noun(after))):
+            and not (_names_a_grouping(doc, place) and opens_with_noun(after))):
         return "areas.directive_before"
     for n in range(len(rules.load("areas")["around_cues"])):
         if (rules.pattern("areas", "around_cues", n, "before").search(before)
