@@ -54,6 +54,8 @@ def test_review_chapter_places_are_not_responsible():
         # a place that names a thing is mentioned
         ("支持广州海洋实验室建设。", "440000", {("广州", False)}),
         ("开工建设惠州太平岭核电二期。", "440000", {("惠州", False)}),
+        ("推动清远长隆首期项目建成运营。", "440000", {("清远", False)}),
+        ("加快推进茂名石化炼油转型项目。", "440000", {("茂名", False)}),
         # a region the sentence only qualifies a noun with is mentioned
         ("培育长三角高素质质量人才集群。", "320500", {("长三角", False)}),
         # a counterpart is not tasked
