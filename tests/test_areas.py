@@ -85,7 +85,7 @@ def rows_of_areas(sentence: str, region: str | None) -> list[tuple[str, str, boo
         ("国家加大对中西部地区的支持。", None, [("中西部地区", "中部地区", True), ("中西部地区", "西部地区", True)]),
         # a blend before a noun is the noun's attribute; one that names the document's own
         # region is a grouping its government belongs to
-        ("建设京津冀物流基地。", None, [("京津冀", "北京市", False), ("京津冀", "天津市", False), ("京津冀", "河北省", False)]),
+        ("建设京津冀物流基地。", "370000", [("京津冀", "北京市", False), ("京津冀", "天津市", False), ("京津冀", "河北省", False)]),
         ("力争在京津冀一体化发展中占有重要一席。", "130600",
          [("京津冀", "北京市", False), ("京津冀", "天津市", False), ("京津冀", "河北省", False)]),
         # a place written before the place inside it only says where that one is
@@ -112,6 +112,13 @@ def rows_of_areas(sentence: str, region: str | None) -> list[tuple[str, str, boo
         ("筑牢粤北生态屏障。", "440000", [("粤北", "粤北地区", True)]),
         # a national region in a national plan is a part of the country, tasked like any other
         ("扩展西部地区路网，强化中部地区路网。", None, [("中部地区", "中部地区", True), ("西部地区", "西部地区", True)]),
+        # a blend in a national plan is a part of the country: its noun is the task's object
+        ("扩展中西部地区和东北地区路网。", None,
+         [("东北地区", "东北地区", True), ("中西部地区", "中部地区", True), ("中西部地区", "西部地区", True)]),
+        # a named grouping of counties after their city, tasked with its partner
+        ("创建廊坊北三县与通州区一体化高质量发展示范区。", "130000",
+         [("北三县", "三河市", True), ("北三县", "大厂回族自治县", True), ("北三县", "香河县", True), ("廊坊", "廊坊市", False),
+          ("通州区", "通州区", True)]),
         # one task, one responsible row: the second mention stays a mention
         ("支持澳门发展旅游等服务业，促进澳门经济适度多元发展。", None,
          [("澳门", "澳门特别行政区", False), ("澳门", "澳门特别行政区", True)]),

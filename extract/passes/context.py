@@ -157,14 +157,13 @@ def _is_own_region(doc: Doc, places: list[Span], i: int) -> bool:
 
 
 def _names_a_grouping(doc: Doc, place: Span) -> bool:
-    """A national region named in a regional plan (长三角 in a Suzhou plan) or a blend (京津冀):
-    written before a noun, such a name is the noun's attribute (长三角质量提升示范点, 京津冀物流
-    基地), a grouping the plan's region belongs to or works with, not a site it tasks. In a
-    national plan the same regions are parts of the country (扩展西部地区路网), and a region
-    inside the plan's province (粤北 in a Guangdong report) is a part of it."""
-    if place._.value.get("rule") == BLEND:
-        return True
-    national = place.label_ == "zone" and not place.kb_id_ and not place._.value.get("parent")
+    """A national region or a blend named in a regional plan (长三角 in a Suzhou plan, 京津冀 in a
+    Baoding report): written before a noun, such a name is the noun's attribute (长三角质量提升
+    示范点, 京津冀物流基地), a grouping the plan's region belongs to or works with, not a site it
+    tasks. In a national plan the same regions are parts of the country (扩展西部地区路网), and a
+    region inside the plan's province (粤北 in a Guangdong report) is a part of it."""
+    national = place._.value.get("rule") == BLEND or (
+        place.label_ == "zone" and not place.kb_id_ and not place._.value.get("parent"))
     return national and bool(doc._.region_code)
 
 
