@@ -119,6 +119,9 @@ def rows_of_areas(sentence: str, region: str | None) -> list[tuple[str, str, boo
         ("创建廊坊北三县与通州区一体化高质量发展示范区。", "130000",
          [("北三县", "三河市", True), ("北三县", "大厂回族自治县", True), ("北三县", "香河县", True), ("廊坊", "廊坊市", False),
           ("通州区", "通州区", True)]),
+        # a word that extends the place: the cue is read after it
+        ("加强对少数民族地区和以张家口、承德地区为重点的贫困地区的扶持。", "130000",
+         [("张家口", "张家口市", True), ("承德", "承德市", True)]),
         # one task, one responsible row: the second mention stays a mention
         ("支持澳门发展旅游等服务业，促进澳门经济适度多元发展。", None,
          [("澳门", "澳门特别行政区", False), ("澳门", "澳门特别行政区", True)]),

@@ -172,6 +172,8 @@ def _cue_rule(doc: Doc, places: list[Span], i: int) -> str:
     place = places[i]
     text = text_of(doc)
     start, end = _list_span(text, places, i)
+    suffix = rules.pattern("areas", "place_suffix").match(text, end)  # 承德地区为重点: 地区 is the place's
+    end = suffix.end() if suffix else end
     after = text[end : place.end + 60]
     if rules.pattern("areas", "after_cues").match(after):
         return "areas.after_cues"

@@ -116,6 +116,7 @@ class _Gazetteer:
     stops: dict[str, tuple[_Stop, ...]]
     before: regex.Pattern  # allowed text before a name that needs a boundary there
     after: regex.Pattern
+    task_verb: regex.Pattern  # a verb before a name that stands for a boundary after it
 
 
 def ancestors(code: str) -> frozenset[str]:
@@ -205,6 +206,7 @@ def _load(directory: str) -> _Gazetteer:
         stops=_stops(names),
         before=rules.pattern("gazetteer/matching", "boundary_before"),
         after=rules.pattern("gazetteer/matching", "boundary_after"),
+        task_verb=rules.pattern("gazetteer/matching", "task_verb_before"),
     )
 
 
@@ -290,7 +292,8 @@ def _match_at(gazetteer: _Gazetteer, text: str, i: int, context: str | None, reg
         if any(stop.blocks(text, i, end, after_place) for stop in gazetteer.stops.get(form, ())):
             continue
         before = after_place or bool(gazetteer.before.search(text[max(0, i - 1) : i]))
-        after = in_list or bool(gazetteer.after.match(text[end : end + 2]))
+        after = (in_list or bool(gazetteer.after.match(text[end : end + 2]))
+                 or bool(gazetteer.task_verb.search(text[max(0, i - 2) : i])))
         # A county stem right after its city (河源龙川新城) is the city's county whatever follows.
         bounded = tuple(n for n in gazetteer.names[form]
                         if (before or "before" not in n.needs)
