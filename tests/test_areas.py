@@ -58,6 +58,8 @@ def test_review_chapter_places_are_not_responsible():
         ("加快推进茂名石化炼油转型项目。", "440000", {("茂名", False)}),
         # a region the sentence only qualifies a noun with is mentioned
         ("培育长三角高素质质量人才集群。", "320500", {("长三角", False)}),
+        # a partner outside the plan's province before a noun is the noun's attribute
+        ("推动北京养老需求向我市疏解转移。", "130600", {("北京", False)}),
         # a counterpart is not tasked
         ("积极融入长三角一体化发展。", "320500", {("长三角", False)}),
         # the document's own region, or one enclosing it: a government tasking itself

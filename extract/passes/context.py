@@ -157,14 +157,17 @@ def _is_own_region(doc: Doc, places: list[Span], i: int) -> bool:
 
 
 def _names_a_grouping(doc: Doc, place: Span) -> bool:
-    """A national region or a blend named in a regional plan (长三角 in a Suzhou plan, 京津冀 in a
-    Baoding report): written before a noun, such a name is the noun's attribute (长三角质量提升
-    示范点, 京津冀物流基地), a grouping the plan's region belongs to or works with, not a site it
-    tasks. In a national plan the same regions are parts of the country (扩展西部地区路网), and a
-    region inside the plan's province (粤北 in a Guangdong report) is a part of it."""
+    """A national region, a blend or a place outside the plan's province, named in a regional
+    plan (长三角 in a Suzhou plan, 京津冀 or 北京 in a Baoding report): written before a noun,
+    such a name is the noun's attribute (长三角质量提升示范点, 京津冀物流基地, 北京养老需求), a
+    grouping the plan's region belongs to or a partner it works with, not a site it tasks. In
+    a national plan the same regions are parts of the country (扩展西部地区路网), and a place
+    inside the plan's province (粤北 in a Guangdong report) is a part of it."""
+    own = doc._.region_code
     national = place._.value.get("rule") == BLEND or (
         place.label_ == "zone" and not place.kb_id_ and not place._.value.get("parent"))
-    return national and bool(doc._.region_code)
+    outside = bool(own and place.kb_id_) and place.kb_id_[:2] != str(own)[:2]
+    return bool(own) and (national or outside)
 
 
 def _cue_rule(doc: Doc, places: list[Span], i: int) -> str:
