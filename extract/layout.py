@@ -57,7 +57,8 @@ def unwrap_layout_tables(blocks: list[Block]) -> list[Block]:
 
 def break_run_in_headings(blocks: list[Block]) -> list[Block]:
     """``blocks`` with each paragraph that runs its numbered headings in broken where they
-    start (rules/structure.yaml run_in_min_chars, run_in_break).
+    start (rules/structure.yaml run_in_min_chars, run_in_break), and each line that sets two
+    headings a space apart broken before the second (heading_pair_break).
 
     Example:
         >>> from planx.model import Block
@@ -68,11 +69,18 @@ def break_run_in_headings(blocks: list[Block]) -> list[Block]:
     minimum = rules.load("structure")["run_in_min_chars"]
     out: list[Block] = []
     for block in blocks:
-        if block.kind != "paragraph" or len(block.text) < minimum:
+        if block.kind != "paragraph":
             out.append(block)
             continue
-        cuts = [0, *(m.start() for m in rules.pattern("structure", "run_in_break").finditer(block.text)), len(block.text)]
-        out.extend(replace(block, text=block.text[a:b]) for a, b in zip(cuts, cuts[1:]) if b > a)
+        breaks = []
+        if len(block.text) >= minimum:
+            breaks = [m.start() for m in rules.pattern("structure", "run_in_break").finditer(block.text)]
+        cuts = [0, *breaks, len(block.text)]
+        pieces = [block.text[a:b] for a, b in zip(cuts, cuts[1:]) if b > a] or [block.text]
+        for piece in pieces:
+            pair = rules.pattern("structure", "heading_pair_break").search(piece)
+            parts = [piece[: pair.start()], piece[pair.end() :]] if pair else [piece]
+            out.extend(block if part == block.text else replace(block, text=part) for part in parts)
     return out
 
 

@@ -56,6 +56,12 @@ def heading_tree(doc):
         ("网站首页\n2022年政府工作回顾\n正文。\n阔步迈上新征程\n第一，打造重点场景。正文。\n2023年主要工作\n（一）扩内需",
          [(1, "2022年政府工作回顾"), (1, "阔步迈上新征程"), (2, "第一，打造重点场景"), (1, "2023年主要工作"),
           (2, "（一）扩内需")]),
+        # two headings on one line, a space apart (gov.cn): the line breaks before the second
+        ("一、总体要求\n（一）指导思想。正文。\n二、丰富赛事活动，完善赛事体系 （四）大力发展职业赛事。正文。",
+         [(1, "一、总体要求"), (2, "（一）指导思想"), (1, "二、丰富赛事活动，完善赛事体系"), (2, "（四）大力发展职业赛事")]),
+        # a page set as one paragraph: 一、 after the salutation's colon starts a heading too
+        ("各省、自治区、直辖市人民政府：为加快发展体育产业，经国务院同意，现提出以下意见： 一、总体要求（一）指导思想。" + "正文。" * 600,
+         [(1, "一、总体要求"), (2, "（一）指导思想")]),
     ],
 )
 def test_headings(text, expected):
