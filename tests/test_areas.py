@@ -117,6 +117,10 @@ def rows_of_areas(sentence: str, region: str | None) -> list[tuple[str, str, boo
         # a blend in a national plan is a part of the country: its noun is the task's object
         ("扩展中西部地区和东北地区路网。", None,
          [("东北地区", "东北地区", True), ("中西部地区", "中部地区", True), ("中西部地区", "西部地区", True)]),
+        ("增加小型机场，提高中西部地区和东北地区机场密度。", None,
+         [("东北地区", "东北地区", True), ("中西部地区", "中部地区", True), ("中西部地区", "西部地区", True)]),
+        # ... while in a regional plan a region can name an institute
+        ("加快长三角先进材料研究院等载体建设。", "320500", [("长三角", "长江三角洲", False)]),
         # a named grouping of counties after their city, tasked with its partner
         ("创建廊坊北三县与通州区一体化高质量发展示范区。", "130000",
          [("北三县", "三河市", True), ("北三县", "大厂回族自治县", True), ("北三县", "香河县", True), ("廊坊", "廊坊市", False),

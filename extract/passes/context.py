@@ -182,7 +182,7 @@ def _cue_rule(doc: Doc, places: list[Span], i: int) -> str:
         return "areas.after_cues"
     before = text[max(0, start - 20) : start]
     if (rules.pattern("areas", "directive_before").search(text, max(0, start - 4), start)
-            and not rules.pattern("areas", "named_thing_after").match(after)
+            and not ((place.kb_id_ or doc._.region_code) and rules.pattern("areas", "named_thing_after").match(after))
             and not (_names_a_grouping(doc, place) and opens_with_noun(after))):
         return "areas.directive_before"
     for n in range(len(rules.load("areas")["around_cues"])):
