@@ -121,6 +121,11 @@ def rows_of_areas(sentence: str, region: str | None) -> list[tuple[str, str, boo
          [("东北地区", "东北地区", True), ("中西部地区", "中部地区", True), ("中西部地区", "西部地区", True)]),
         # ... while in a regional plan a region can name an institute
         ("加快长三角先进材料研究院等载体建设。", "320500", [("长三角", "长江三角洲", False)]),
+        # a region after another object of the same verb
+        ("建设长江黄金水道和长江三角洲、珠江三角洲高等级航道网。", None,
+         [("珠江三角洲", "珠江三角洲", True), ("长江三角洲", "长江三角洲", True)]),
+        # the places a plan lists as the ones it supports
+        ("重点支持的区域是：限制开发区域，贫困地区，三峡库区，资源枯竭型城市等。", None, [("三峡库区", "三峡库区", True)]),
         # a named grouping of counties after their city, tasked with its partner
         ("创建廊坊北三县与通州区一体化高质量发展示范区。", "130000",
          [("北三县", "三河市", True), ("北三县", "大厂回族自治县", True), ("北三县", "香河县", True), ("廊坊", "廊坊市", False),

@@ -181,10 +181,20 @@ def _cue_rule(doc: Doc, places: list[Span], i: int) -> str:
     if rules.pattern("areas", "after_cues").match(after):
         return "areas.after_cues"
     before = text[max(0, start - 20) : start]
-    if (rules.pattern("areas", "directive_before").search(text, max(0, start - 4), start)
+    directive = rules.pattern("areas", "directive_before")
+    verb_ends = [start]
+    if place.label_ == "zone" and not place.kb_id_:
+        # 建设长江黄金水道和长江三角洲、珠江三角洲高等级航道网: a region after another object of
+        # the same verb. Only regions: a division after 和 is as often a partner's name.
+        shared = rules.pattern("areas", "object_before")
+        verb_ends += [at for at in range(max(0, start - 12), start - 2) if shared.fullmatch(text, at, start)]
+    if (any(directive.search(text, max(0, at - 4), at) for at in verb_ends)
             and not ((place.kb_id_ or doc._.region_code) and rules.pattern("areas", "named_thing_after").match(after))
             and not (_names_a_grouping(doc, place) and opens_with_noun(after))):
         return "areas.directive_before"
+    sentence = sentence_at(doc, place.start)
+    if sentence is not None and rules.pattern("areas", "listed_after").search(text, sentence.start, start):
+        return "areas.listed_after"
     for n in range(len(rules.load("areas")["around_cues"])):
         if (rules.pattern("areas", "around_cues", n, "before").search(before)
                 and rules.pattern("areas", "around_cues", n, "after").match(text[end : end + 8])):
