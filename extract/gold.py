@@ -20,7 +20,7 @@ item (the folder and each export) give it different fields, the merge refuses it
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -316,9 +316,8 @@ def merge_into(folder: str | Path, exports: Sequence[str | Path], prefer: str | 
             by_source: dict[int, list[GoldRecord]] = defaultdict(list)
             for n in item:
                 by_source[own[n][0]].append(own[n][1])
-            # The folder's records stay as they are; an export's repeats (an item added twice) count once.
-            given = {s: rs if s == 0 else _distinct(rs) for s, rs in sorted(by_source.items())}
-            if len({frozenset(r.values() for r in rs) for rs in given.values()}) == 1:
+            given = dict(sorted(by_source.items()))
+            if len({_multiset(rs) for rs in given.values()}) == 1:
                 winner = next(iter(given))
             else:
                 winner = winner_of(list(given))
@@ -388,14 +387,13 @@ def _items(records: list[GoldRecord]) -> list[list[int]]:
     return sorted(items.values(), key=min)
 
 
-def _distinct(records: list[GoldRecord]) -> list[GoldRecord]:
-    """One source's records of an item, a record repeated with the same values kept once."""
-    seen, out = set(), []
-    for record in records:
-        if record.values() not in seen:
-            seen.add(record.values())
-            out.append(record)
-    return out
+def _multiset(records: list[GoldRecord]) -> frozenset:
+    """What a source gives for an item, each distinct record with how often it gives it.
+
+    A record given twice is two items: a document may say the same thing twice in the same
+    words (a table's heading, repeated where the table goes on), and gold then has it twice.
+    """
+    return frozenset(Counter(r.values() for r in records).items())
 
 
 def _count(counts: TableCounts, given: dict[int, list[GoldRecord]], winner: int) -> None:
@@ -405,30 +403,32 @@ def _count(counts: TableCounts, given: dict[int, list[GoldRecord]], winner: int)
             counts.replaced += len(given[0])
         else:
             counts.added += len(given[winner])
-    kept = {r.values() for r in given[winner]}
+    kept = _multiset(given[winner])
     for source, records in given.items():
         if source not in (0, winner):
-            if {r.values() for r in records} == kept:
+            if _multiset(records) == kept:
                 counts.already_there += len(records)
             else:
                 counts.overruled += len(records)
 
 
 def _conflict_line(table: str, given: dict[int, list[GoldRecord]], prefer: str | None) -> str:
-    """One line naming an item that sources disagree on, a field they differ in, and the fix."""
+    """One line naming an item that sources disagree on, how they differ, and the fix."""
     first, *others = given.values()
-    first_values = {r.values() for r in first}
-    other = next(rs for rs in others if {r.values() for r in rs} != first_values)
-    other_values = {r.values() for r in other}
+    other = next(rs for rs in others if _multiset(rs) != _multiset(first))
+    first_values, other_values = {r.values() for r in first}, {r.values() for r in other}
     # A record of each side that the other side lacks, where there is one.
     a = next((r for r in first if r.values() not in other_values), first[0])
     b = next((r for r in other if r.values() not in first_values), other[0])
-    differ = next(name for name in ("optional", *FIELDS[table]) if a.fields.get(name) != b.fields.get(name))
+    differ = next((name for name in ("optional", *FIELDS[table]) if a.fields.get(name) != b.fields.get(name)), None)
+    if differ is None:
+        how = f"{a.source} gives it {len(first)} times, {b.source} {len(other)} times"
+    else:
+        how = (f"{a.source} line {a.line} gives {differ} {_shown(a.fields.get(differ))}, "
+               f"{b.source} line {b.line} gives {differ} {_shown(b.fields.get(differ))}")
     fix = ("pass --prefer first, last or one of the export files to say which wins" if prefer is None else
            f"--prefer {prefer} does not settle it (that file does not give this item); pass --prefer first or last")
-    return (f"{a.fields['doc']} {table} {KEYS[table]} {a.fields[KEYS[table]]!r} (quote {a.fields['quote']!r}): "
-            f"{a.source} line {a.line} gives {differ} {_shown(a.fields.get(differ))}, "
-            f"{b.source} line {b.line} gives {differ} {_shown(b.fields.get(differ))}; {fix}")
+    return f"{a.fields['doc']} {table} {KEYS[table]} {a.fields[KEYS[table]]!r} (quote {a.fields['quote']!r}): {how}; {fix}"
 
 
 def _shown(value) -> str:

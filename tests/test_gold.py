@@ -122,10 +122,17 @@ def test_two_exports_that_disagree_need_prefer(tmp_path):
     assert load_gold(tmp_path / "gold", "targets")[0]["optional"] is False
 
 
-def test_an_item_added_twice_in_one_export_is_one_record(tmp_path):
-    result = merge(write_export(tmp_path / "a.jsonl", TARGET, TARGET), "--into", tmp_path / "gold")
-    assert result.exit_code == 0 and "targets: 1 added" in result.output
-    assert len(load_gold(tmp_path / "gold", "targets")) == 1
+def test_a_record_given_twice_is_two_items(tmp_path):
+    """A document can say the same thing twice in the same words (a table's heading where the
+    table goes on): gold has it twice, and a source giving it once disagrees."""
+    twice = write_export(tmp_path / "twice.jsonl", TARGET, TARGET)
+    result = merge(twice, "--into", tmp_path / "gold")
+    assert result.exit_code == 0 and "targets: 2 added" in result.output
+    assert len(load_gold(tmp_path / "gold", "targets")) == 2
+    assert "targets: 0 added, 0 replaced, 2 already there" in merge(twice, "--into", tmp_path / "gold").output
+    once = write_export(tmp_path / "once.jsonl", TARGET)
+    refused = merge(once, "--into", tmp_path / "gold")
+    assert refused.exit_code == 1 and f"gives it 2 times, {once} 1 times" in refused.output
 
 
 # A line of a bad export, and the problem its one-line error names.
