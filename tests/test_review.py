@@ -23,7 +23,11 @@ from click.testing import CliRunner
 from planx.api import extract_document, run
 from planx.cli import cli
 from planx.dataset import COLUMNS, ID_COLUMN, frame
+from planx.document import text_of
 from planx.errors import ExtractError
+from planx.evaluate import ATTRIBUTES, evaluate
+from planx.gold import merge_into
+from planx.normalise import normalise_text
 from planx.pipeline import read
 from planx.review import SPAN_TABLES, Visualization, find_cjk_font, pages_folder, render, visualize, write_pages
 from planx.review.page import sweep
@@ -130,6 +134,50 @@ def test_every_row_of_the_corpus_is_embedded_and_placed(corpus_report):
     for doc_id, title in zip(tables["documents"]["doc_id"], tables["documents"]["title"]):
         page = page_of(report, doc_id).read_text(encoding="utf-8")
         assert f"<h2>{escape(title if isinstance(title, str) and title else doc_id)}</h2>" in page
+
+
+def shown_text(page: str) -> str:
+    """A document's text as the page's correcting script reads it: its lines joined by line breaks."""
+    from lxml import html as lxml_html
+
+    lines = lxml_html.fromstring(page).xpath("//div[contains(concat(' ', @class, ' '), ' ln ')]")
+    return "\n".join(line.text_content() for line in lines)
+
+
+def test_every_quote_is_in_the_text_the_page_shows(corpus_report):
+    """Quotes the page exports are exact substrings of the normalised text it shows, hold the
+    row they quote, and begin as the row's sentence does where evaluate compares them."""
+    tables, report = corpus_report
+    sources = dict(zip(tables["documents"]["doc_id"], tables["documents"]["source_path"]))
+    for path in document_pages(report):
+        page = path.read_text(encoding="utf-8")
+        data = embedded(page)
+        [document] = data["documents"]
+        text = shown_text(page)
+        assert text == text_of(read(sources[document["doc_id"]]))
+        for row in data["rows"]:
+            starts = [m.start() for m in re.finditer(re.escape(row["q"]), text)]
+            assert any(at <= row["s"] < at + len(row["q"]) for at in starts), row
+            if row["t"] in ("areas", "agencies"):
+                assert normalise_text(row["q"])[:12] in row["f"]["sentence"], row
+        assert all(candidate["q"] in text for candidate in data["candidates"])
+
+
+def test_gold_made_by_accepting_every_row_scores_them_all(corpus_report, tmp_path):
+    """Each row's quote and gold fields, as the page exports an accepted row, are what planx
+    evaluate pairs with that row: gold made by accepting every row of the corpus scores the
+    output perfectly, every attribute included."""
+    tables, report = corpus_report
+    records = [{"table": row["t"], "doc": row["d"], "quote": row["q"], "optional": False, **row["gold"]}
+               for path in document_pages(report) for row in embedded(path.read_text(encoding="utf-8"))["rows"]]
+    export = tmp_path / "everything.gold.jsonl"
+    export.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    merged = merge_into(tmp_path / "gold", [export])
+    assert {t: c.added for t, c in merged.tables.items()} == {t: len(tables[t]) for t in merged.tables}
+    for table, scores in evaluate(report.parent / "out", tmp_path / "gold").items():
+        total = scores["ALL"]
+        assert total.tp and total.fp == total.fn == 0, table
+        assert all(total.accuracy(column) in (1.0, None) for column in ATTRIBUTES[table]), table
 
 
 @pytest.mark.parametrize("which", ["index", "document"])
