@@ -194,3 +194,28 @@ def test_a_candidate_is_promoted_with_one_click(browser, jiangsu_review):
     assert item["from"] == "candidate"
     assert (record["value"], record["unit"], record["comparator"], record["kind"]) == (3000000, "元", "=", None)
     assert record["quote"] in text_of(read(SOURCE)) and "300万元" in record["quote"]
+
+
+def test_a_row_the_next_rules_version_drops_stays_gold_if_accepted(browser, jiangsu_review):
+    """The page made again after a rules change finds the decisions by the rows' offsets; an
+    accepted row it no longer has becomes an added item, a rejected one is forgotten."""
+    page, tables = jiangsu_review[1:]
+    key = f"planx-review:{tables['documents']['sha256'][0]}"
+    record = {"table": "targets", "doc": DOC, "quote": MISSED, "optional": False, "kind": "target",
+              "indicator": "绿色建筑标准", "value": 1, "value_max": None, "unit": "星级", "comparator": ">=",
+              "target_year": 2020, "baseline_value": None, "baseline_year": None}
+    first = tables["targets"].iloc[0]
+    state = {"version": 1, "doc": DOC, "added": [], "rows": {
+        f"targets:{first['start']}:{first['end']}:1": {"status": "rejected", "record": record},  # still a row
+        "targets:1:3:1": {"status": "accepted", "record": record},  # a row no longer extracted
+        "targets:5:9:1": {"status": "rejected", "record": record},
+    }}
+    browser.get(page.as_uri())
+    browser.execute_script("localStorage.setItem(arguments[0], JSON.stringify(arguments[1]))", key, state)
+    browser.refresh()
+    assert review_count(browser).startswith("1 of ") and review_count(browser).endswith("(0 accepted, 0 edited, "
+                                                                                      "1 rejected) · 1 added")
+    assert browser.find_element("css selector", "#added li .sub").text == f"earlier review · {MISSED}"
+    kept = browser.execute_script("return JSON.parse(localStorage.getItem(arguments[0]))", key)
+    assert list(kept["rows"]) == [f"targets:{first['start']}:{first['end']}:1"]
+    assert kept["added"] == [{"record": record, "from": "earlier review"}]

@@ -159,8 +159,10 @@ class Visualization:
 
     def _repr_html_(self) -> str:
         # A frame keeps the page's CSS, ids and script apart from the notebook's and from
-        # other views in the same notebook; the sandbox lets only the page's own script run.
-        return (f'<iframe srcdoc="{escape(self.html)}" sandbox="allow-scripts" '
+        # other views in the same notebook; the sandbox lets only the page's own script run,
+        # and its export of the corrections download. The frame has no storage of its own, so
+        # the corrections last as long as the view (the page says so).
+        return (f'<iframe srcdoc="{escape(self.html)}" sandbox="allow-scripts allow-downloads" '
                 f'style="width:100%;height:{self.height}px;border:1px solid #dadce0"></iframe>')
 
     def save(self, path: str | Path) -> Path:

@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 
 from ..document import sentence_at, span_text, text_of
 from ..evaluate import KEYS
-from ..gold import FIELDS
+from ..gold import EXPORT_MARK, EXPORT_VERSION, FIELDS
 from ..schema import tables as schema_tables
 
 
@@ -41,8 +41,9 @@ def field_forms() -> dict[str, list[dict]]:
 
 
 def page_settings() -> dict:
-    """What the page's correcting script reads besides rows: the forms and each table's key field."""
-    return {"forms": field_forms(), "keys": dict(KEYS)}
+    """What the page's correcting script reads besides rows: the forms, each table's key field,
+    and the export header's mark and version, which :func:`planx.gold.read_export` checks."""
+    return {"forms": field_forms(), "keys": dict(KEYS), "export": {"mark": EXPORT_MARK, "version": EXPORT_VERSION}}
 
 
 def gold_fields(table: str, fields: Mapping[str, object]) -> dict:

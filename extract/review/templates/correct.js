@@ -7,7 +7,9 @@
   function corrections(view) {
     var data = view.data, rows = view.rows, el = view.el;
     var FORMS = data.review.forms, KEYS = data.review.keys;
-    var STORE = "planx-review:", VERSION = 1, EXPORT_MARK = "planx_review_export";
+    var EXPORT = data.review.export;
+    // The stored state's format: a page made by a later planx starts afresh rather than misread it.
+    var STORE = "planx-review:", VERSION = 1;
     var reviewable = data.documents.filter(function (d) { return d.key; });
     var docById = {}, states = {}, rowKeys = [], texts = {};
     var count = document.getElementById("review-count"), note = document.getElementById("review-note");
@@ -36,13 +38,14 @@
     function canReview(r) { return Boolean(r.q && docById[r.d].key); }
 
     // --- the store -------------------------------------------------------------------------
-    // A row's key: its table, offsets and rank among its table's rows at those offsets (one
-    // value can give several targets), which a page made again from the same text keeps.
+    // A row's key in its document's state: its table, offsets and rank among its table's rows
+    // at those offsets (one value can give several targets), which a page made again from the
+    // same text keeps.
     var ranks = {};
     rows.forEach(function (r) {
-      var base = [r.d, r.t, r.s, r.e].join(":");
-      ranks[base] = (ranks[base] || 0) + 1;
-      rowKeys[r.i] = base + ":" + ranks[base];
+      var key = [r.t, r.s, r.e].join(":"), rank = (ranks[r.d + "\n" + key] || 0) + 1;
+      ranks[r.d + "\n" + key] = rank;
+      rowKeys[r.i] = key + ":" + rank;
     });
     function emptyState(d) { return { version: VERSION, doc: d.doc_id, rows: {}, added: [] }; }
     function load(d) {
@@ -307,13 +310,13 @@
     function elementOf(node) { return node.nodeType === 1 ? node : node.parentElement; }
     // What a selection suggests for each table's fields; a first guess the form lets the researcher fix.
     function guess(table, quote) {
-      var number = /\d+(?:\.\d+)?/.exec(quote), year = /((?:19|20)\d\d)年/.exec(quote), fields = {};
+      var number = /\d+(?:\.\d+)?(?![\d.年])/.exec(quote), year = /((?:19|20)\d\d)年/.exec(quote), fields = {};
       fields[KEYS[table]] = quote.replace(/[。；;]$/, "");
       if (table === "targets") {
         fields.kind = "target";
         fields.comparator = "=";
         fields.target_year = year ? Number(year[1]) : null;
-        if (number && !(year && number.index === year.index)) {
+        if (number) {
           fields.value = Number(number[0]);
           fields.indicator = quote.slice(0, number.index).replace(/^[，。；、\s]+|[，。；、\s]+$/g, "") || quote;
         }
@@ -389,23 +392,25 @@
     function showCount() {
       count.textContent = summary(reviewable.map(tally));
       if (storageProblem) {
-        note.textContent = "This browser does not keep the corrections (" + storageProblem + "): export them before " +
-          "leaving the page.";
+        note.textContent = "Corrections are not kept here (" + storageProblem + "): export them before leaving " +
+          "the page.";
         note.className = "warn";
       }
     }
     // The export: a header line with each document's counts, then a gold record per accepted
-    // or edited row and per added item. Rejected and unreviewed rows give nothing.
+    // or edited row and per added item. Rejected and unreviewed rows give nothing. Records take
+    // the document's id of today, should a page of another run have stored them under another.
     function exportText() {
       var lines = [], header = {};
-      header[EXPORT_MARK] = VERSION;
+      header[EXPORT.mark] = EXPORT.version;
       header.documents = reviewable.map(tally);
       reviewable.forEach(function (d) {
+        var own = function (rec) { return Object.assign({}, rec, { doc: d.doc_id }); };
         rows.forEach(function (r) {
           var decision = r.d === d.doc_id && decisionOf(r);
-          if (decision && decision.status !== "rejected") lines.push(decision.record);
+          if (decision && decision.status !== "rejected") lines.push(own(decision.record));
         });
-        states[d.doc_id].added.forEach(function (item) { lines.push(item.record); });
+        states[d.doc_id].added.forEach(function (item) { lines.push(own(item.record)); });
       });
       return { count: lines.length, header: header,
                text: [header].concat(lines).map(function (line) { return JSON.stringify(line); }).join("\n") + "\n" };
