@@ -305,6 +305,10 @@ def review(output_dir, report, fmt, source_dir):
     and click, and a side panel lists the rows with filters by table, kind and rule; clicking
     a row jumps to its place in the text. The pages need no network and open from disk.
 
+    On a document's page each row can be accepted, rejected or edited, and an item planx
+    missed added by selecting its words; the browser keeps these decisions, and "export
+    gold" downloads them for `planx gold merge`.
+
     The tables do not hold the documents' full text, so each document is read again from
     the source_path in its documents table (relative to the current directory, or found
     in --source-dir). A file that is missing, has changed since extraction (sha256) or
