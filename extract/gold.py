@@ -249,7 +249,6 @@ class MergeReport:
 
     tables: dict[str, TableCounts] = field(default_factory=dict)
     exports: list[Export] = field(default_factory=list)
-    written: list[Path] = field(default_factory=list)
 
 
 class Conflict(ExtractError):
@@ -272,7 +271,7 @@ def merge_into(folder: str | Path, exports: Sequence[str | Path], prefer: str | 
         prefer: ``first``, ``last``, an export's path, or None to refuse any conflict.
 
     Returns:
-        The counts per table, the exports read, and the files written.
+        The counts per table and the exports read.
 
     Raises:
         ExtractError: an export or a gold file is malformed, or ``prefer`` names no export.
@@ -340,7 +339,6 @@ def merge_into(folder: str | Path, exports: Sequence[str | Path], prefer: str | 
             path = folder / f"{table}.jsonl"
             with atomic_path(path) as tmp:
                 tmp.write_text("".join(line + "\n" for line in table_lines), encoding="utf-8")
-            report.written.append(path)
     return report
 
 
