@@ -305,6 +305,10 @@ def review(output_dir, report, fmt, source_dir):
     and click, and a side panel lists the rows with filters by table, kind and rule; clicking
     a row jumps to its place in the text. The pages need no network and open from disk.
 
+    On a document's page each row can be accepted, rejected or edited, and an item planx
+    missed added by selecting its words; the browser keeps these decisions, and "export
+    gold" downloads them for `planx gold merge`.
+
     The tables do not hold the documents' full text, so each document is read again from
     the source_path in its documents table (relative to the current directory, or found
     in --source-dir). A file that is missing, has changed since extraction (sha256) or
@@ -328,6 +332,60 @@ def review(output_dir, report, fmt, source_dir):
         click.echo("hint: pass --source-dir DIR when the input files have moved", err=True)
     click.echo(f"wrote {report}", err=True)
     sys.exit(1 if problems else 0)
+
+
+@cli.group()
+def gold():
+    """Gold answers corrected in the review page: fold them into a gold folder for `planx evaluate`.
+
+    \b
+    Example:
+        planx gold merge plan.gold.jsonl --into my-gold && planx evaluate output my-gold
+    """
+
+
+@gold.command()
+@click.argument("exports", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--into", "folder", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The gold folder (targets.jsonl, deadlines.jsonl …); created when missing.")
+@click.option("--prefer", default=None, metavar="first|last|EXPORT",
+              help="Which source wins where two give an item different fields: the first or last of those "
+                   "giving it (the folder comes first, then the exports in order), or one export file.")
+def merge(exports, folder, prefer):
+    """Fold the files the review page exported (EXPORTS) into a gold folder.
+
+    Accepted and edited rows and the items added in the page become gold records, one file
+    per table, as tests/gold/README.md describes. A record the folder already holds is not
+    added twice (the same document, table and key field, one quote containing the other).
+    Where the folder and the exports, or two exports, give an item different fields, nothing
+    is written unless --prefer says which wins.
+
+    \b
+    Example:
+        planx gold merge ~/Downloads/jiangsu-quality-opinion-2016.gold.jsonl --into my-gold
+    """
+    from .gold import merge_into
+
+    with _os_errors_in_one_line():
+        report = merge_into(folder, exports, prefer)
+    unreviewed = []
+    for export in report.exports:
+        for d in export.documents:
+            click.echo(f"{export.path}: {d.get('doc')}: {d.get('reviewed', 0)} of {d.get('rows', 0)} rows reviewed "
+                       f"({d.get('accepted', 0)} accepted, {d.get('edited', 0)} edited, {d.get('rejected', 0)} "
+                       f"rejected), {d.get('added', 0)} added")
+            if d.get("reviewed", 0) < d.get("rows", 0):
+                unreviewed.append(str(d.get("doc")))
+    for table, counts in report.tables.items():
+        if counts.added + counts.replaced + counts.already_there + counts.overruled:
+            overruled = f", {counts.overruled} overruled" if counts.overruled else ""
+            click.echo(f"{table}: {counts.added} added, {counts.replaced} replaced, {counts.already_there} already "
+                       f"there{overruled} -> {folder / (table + '.jsonl')} ({counts.total} in all)")
+    if not any(export.records for export in report.exports):
+        click.echo("nothing to merge: the exports hold no gold record (accept, edit or add rows in the page)", err=True)
+    if unreviewed:
+        click.echo(f"note: not every row of {', '.join(unreviewed)} was reviewed; planx evaluate counts a row that "
+                   "gold lacks as spurious, so review all of a document's rows before reading its precision", err=True)
 
 
 @cli.command(name="compare")

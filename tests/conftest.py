@@ -87,3 +87,26 @@ def corpus_extractions():
     from planx.api import extract_document
 
     return {path.stem: extract_document(path) for path in CORPUS_FILES}
+
+
+_CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                   "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1400,900")
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """A headless Chromium driven by chromedriver, with a fresh profile; what a page downloads
+    lands in ``tmp_path / "downloads"``."""
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not driver:
+        unavailable("needs Debian's headless browser: apt-get install chromium chromium-driver")
+    webdriver = require_module("selenium.webdriver", "selenium")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in (*_CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"download.default_directory": str(tmp_path / "downloads"),
+                                              "download.prompt_for_download": False})
+    session = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=driver))
+    yield session
+    session.quit()

@@ -20,7 +20,7 @@ from planx import rules
 from .conftest import ROOT
 
 #: The modules whose every public function is part of the documented API.
-MODULES = ("planx.api", "planx.comparison", "planx.evaluate", "planx.writers")
+MODULES = ("planx.api", "planx.comparison", "planx.evaluate", "planx.gold", "planx.writers")
 
 
 def _public_functions() -> dict[str, object]:

@@ -4,7 +4,10 @@
   one self-contained HTML page per document beside it (:mod:`planx.review.report`): the
   document's text with every extracted span highlighted by table, fields on hover and click,
   a side panel of rows with filters, and a jump from a row to its text. A toggle also shows
-  the candidates planx made no row of, each with why (:mod:`planx.review.candidates`).
+  the candidates planx made no row of, each with why (:mod:`planx.review.candidates`). Each
+  row can be accepted, rejected or edited and missed items added; the page keeps the
+  decisions in the browser and exports them as gold (:mod:`planx.review.corrections`,
+  :mod:`planx.gold`).
 * :func:`visualize` shows the same page inline in Jupyter, for one document or a dataset.
 * :func:`use_cjk_font` and the ``plot_*`` functions draw charts with Chinese labels;
   :func:`targets_by_policy_tool` is the table they show.
@@ -159,8 +162,10 @@ class Visualization:
 
     def _repr_html_(self) -> str:
         # A frame keeps the page's CSS, ids and script apart from the notebook's and from
-        # other views in the same notebook; the sandbox lets only the page's own script run.
-        return (f'<iframe srcdoc="{escape(self.html)}" sandbox="allow-scripts" '
+        # other views in the same notebook; the sandbox lets only the page's own script run,
+        # and its export of the corrections download. The frame has no storage of its own, so
+        # the corrections last as long as the view (the page says so).
+        return (f'<iframe srcdoc="{escape(self.html)}" sandbox="allow-scripts allow-downloads" '
                 f'style="width:100%;height:{self.height}px;border:1px solid #dadce0"></iframe>')
 
     def save(self, path: str | Path) -> Path:

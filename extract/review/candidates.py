@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping
 
 from spacy.tokens import Doc, Span
 
-from ..document import PLACES, QUANTITIES, TIME, in_box, in_table, text_of
+from ..document import PLACES, QUANTITIES, TIME, in_box, in_table, span_text, text_of
 from ..passes.context import in_review
 from ..passes.places import INSIDE_WORD
+from .corrections import prefilled_candidate, sentence_quote
 
 #: Candidate group to the table its chosen candidates are rows of, at the same offsets.
 ROW_TABLE = {QUANTITIES: "targets", TIME: "deadlines", PLACES: "areas"}
@@ -31,8 +32,10 @@ def unchosen(doc: Doc, rows: Iterable[Mapping]) -> list[dict]:
 
     Returns:
         JSON-ready records with ``g`` (group), ``s``/``e`` (offsets), ``text``, ``label`` (the
-        span's), ``f`` (its decision values and their rules, the non-empty ones) and ``why``
-        (one line: what it is, what decided it, where it sits, and the row it is not).
+        span's), ``f`` (its decision values and their rules, the non-empty ones), ``why``
+        (one line: what it is, what decided it, where it sits, and the row it is not), and
+        what promoting it to a row of ``table`` gives: ``q`` (its quote) and ``gold`` (its
+        gold fields, :func:`~planx.review.corrections.prefilled_candidate`).
 
     Example:
         >>> from planx.pipeline import parse
@@ -51,7 +54,9 @@ def unchosen(doc: Doc, rows: Iterable[Mapping]) -> list[dict]:
             records.append({"g": group, "s": span.start, "e": span.end, "text": text_of(doc)[span.start : span.end],
                             "label": span.label_,
                             "f": {k: v for k, v in values.items() if v is not None and v != "" and v is not False},
-                            "why": ", ".join([what, *_where(doc, span.start), f"not {_ROW_NAME[table]}"])})
+                            "why": ", ".join([what, *_where(doc, span.start), f"not {_ROW_NAME[table]}"]),
+                            "table": table, "q": sentence_quote(doc, span.start) or span_text(span),
+                            "gold": prefilled_candidate(doc, span, table)})
     return sorted(records, key=lambda r: (r["s"], -r["e"]))
 
 

@@ -17,7 +17,11 @@ fetched) filled with what this module builds:
 * for a document given as a Doc from the pipeline, the candidates it made no row of
   (:mod:`planx.review.candidates`): a layer of ``<span class="cand">`` innermost in each
   segment, listing them in ``data-c``, drawn only when the page's toggle is on, with their
-  own hover cards. They are not rows, so the side panel does not list them.
+  own hover cards. They are not rows, so the side panel does not list them;
+* what correcting needs (:mod:`planx.review.corrections`): each row's and candidate's quote
+  and gold fields, each document's storage key, each table's form. The correcting script
+  (``templates/correct.js``, inlined in the same script element) keeps the researcher's
+  decisions in the browser and exports them as gold JSON Lines (:mod:`planx.gold`).
 
 Nothing here writes markup or escapes by hand: the templates do both, with autoescaping on,
 so every piece of document text and every field value is HTML-escaped, and ``tojson`` writes
@@ -40,6 +44,7 @@ from ..dataset import ID_COLUMN
 from ..document import text_of
 from ..writers.common import plain_rows
 from .candidates import unchosen
+from .corrections import document_key, gold_fields, page_settings, row_quote
 
 #: The tables whose rows point into the text, outermost first when spans nest: the long
 #: measure band wraps everything, the short spans sit inside it.
@@ -381,17 +386,25 @@ def render_page(metas: Mapping[str, Mapping[str, object]], records: list[dict],
         own[record["d"]].append(record)
     documents: list[DocumentView] = []
     candidates: list[dict] = []
+    keys: dict[str, str | None] = {}
     for d in doc_ids:
-        text, own_candidates = texts.get(d), []
+        source = text = texts.get(d)
+        own_candidates = []
         if isinstance(text, Doc):
             # Numbered across the page, as data-c and the page's data list them.
             own_candidates = [{**c, "i": len(candidates) + n, "d": d} for n, c in enumerate(unchosen(text, own[d]))]
             candidates += own_candidates
             text = text_of(text)
+        # Rows can be corrected only against a text: their quotes must be found in it.
+        keys[d] = None if text is None else document_key(metas.get(d, {}), text)
+        if text is not None:
+            for record in own[d]:
+                record["q"], record["gold"] = row_quote(source, record), gold_fields(record["t"], record["f"])
         documents.append(document_view(d, metas.get(d, {}), text, problems.get(d, "not loaded"), own[d],
                                        own_candidates))
-    data = {"rows": records, "candidates": candidates, "tables": list(SPAN_TABLES),
-            "documents": [{"doc_id": view.doc_id, "title": view.title} for view in documents]}
+    data = {"rows": records, "candidates": candidates, "tables": list(SPAN_TABLES), "review": page_settings(),
+            "documents": [{"doc_id": view.doc_id, "title": view.title, "key": keys[view.doc_id]}
+                          for view in documents]}
     return environment().get_template("document.html").render(
         title=title, links=links, errors=errors, documents=documents, data=data)
 
