@@ -54,7 +54,8 @@ def split_names(text: str, offset: int) -> list[tuple[str, int, int]]:
 
 def _not_a_body(name: str) -> bool:
     """Whether ``name`` only looks like a body's (空间格局) or names none in particular (有关部门)."""
-    return bool(rules.pattern("agencies", "not_organisation").search(name) or rules.pattern("agencies", "vague").match(name))
+    return bool(rules.pattern("agencies", "not_organisation").search(name)
+                or rules.pattern("agencies", "vague").match(name))
 
 
 def _joint(text: str, start: int, end: int) -> list[tuple[list, str | None]]:
@@ -88,7 +89,7 @@ def find_agencies(doc: Doc) -> Doc:
         match = subject.match(body)
         joint = [] if "会同" not in body else list(jointly.finditer(body))
         # The cues first: few sentences have one, and asking where a sentence stands costs more.
-        if (not led and not match and not joint) or any(where(doc, sentence.start) for where in (in_table, in_review, in_box)):
+        if not (led or match or joint) or any(where(doc, sentence.start) for where in (in_table, in_review, in_box)):
             continue
         for found in joint:
             for role, group in (("lead", "lead"), ("support", "support")):

@@ -141,8 +141,9 @@ def _locates_next(places: list[Span], i: int) -> bool:
     """The place only says where the next one is (上海 in 上海浦东新区, 河源 in 河源龙川新城):
     that one, written right after it, lies inside it."""
     place, following = places[i], places[i + 1] if i + 1 < len(places) else None
-    return (following is not None and following.start == place.end and bool(place.kb_id_)
-            and bool(following.kb_id_) and place.kb_id_ != following.kb_id_ and place.kb_id_ in ancestors(following.kb_id_))
+    if following is None or following.start != place.end or not (place.kb_id_ and following.kb_id_):
+        return False
+    return place.kb_id_ != following.kb_id_ and place.kb_id_ in ancestors(following.kb_id_)
 
 
 def _is_own_region(doc: Doc, places: list[Span], i: int) -> bool:

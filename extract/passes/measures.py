@@ -105,7 +105,8 @@ def _sentence_end(doc: Doc, head: Span) -> int:
     if not text.startswith("，", head.end):
         return head.end
     line_end = text.find("\n", head.end)
-    end = rules.pattern("structure", "heading_title_end").search(text, head.end, line_end if line_end >= 0 else len(text))
+    stop = line_end if line_end >= 0 else len(text)
+    end = rules.pattern("structure", "heading_title_end").search(text, head.end, stop)
     return end.start() if end else head.end
 
 
@@ -113,8 +114,9 @@ def _leads(doc: Doc, section: Span, heading_ends: dict[int, int]) -> list[tuple[
     """``(paragraph, lead)`` for each paragraph of ``section`` that opens with a lead sentence.
 
     A heading's paragraph counts from the heading's end (（五）提升风险防控能力。筑牢危险废物源头
-    防线。… runs its first lead in) when another paragraph leads too. Relaxed leads (one comma) are taken when every paragraph of
-    a section of two or more opens with one, since one such opening alone is as likely a sentence.
+    防线。… runs its first lead in) when another paragraph leads too. Relaxed leads (one comma)
+    are taken when every paragraph of a section of two or more opens with one, since one such
+    opening alone is as likely a sentence.
     """
     body = []
     for para in spans_within(doc, PARAGRAPHS, section.start, section.end):

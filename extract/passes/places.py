@@ -493,5 +493,6 @@ def place_candidates(doc: Doc) -> Doc:
     found = sorted(found + find_townships(text_of(doc), doc._.region_code, found), key=lambda p: p.start)
     for place in found:
         inside = boundaries.cuts_a_word(text_of(doc), place.start, place.end)
-        add_candidate(doc, PLACES, 0, place, INSIDE_WORD if inside else place.level or place.rule, kb_id=place.admin_code or "")
+        label = INSIDE_WORD if inside else place.level or place.rule  # a township has no level
+        add_candidate(doc, PLACES, 0, place, label, kb_id=place.admin_code or "")
     return doc
