@@ -131,8 +131,8 @@ def test_a_misspelt_key_is_named_with_its_fix(tmp_path, file, old, new, message)
 WRONG_SHAPES = [
     ("targets.yaml", "skip_units: [届, 期, 批, 周年]", "skip_units: 届",
      "[rules/targets.yaml -> skip_units] is a string '届'; write a list of words or of {word: intent}"),
-    ("policy_tools.yaml", "min_score: 3", "min_score: three",
-     "[rules/policy_tools.yaml -> min_score] is a string 'three'; write a number"),
+    ("policy_tools.yaml", "min_score: 1", "min_score: one",
+     "[rules/policy_tools.yaml -> min_score] is a string 'one'; write a number"),
     ("time.yaml", "    past: true", "    past: [true]",
      "[rules/time.yaml -> patterns -> 5 -> past] is a list; write true or false"),
     ("structure.yaml", "    intent: 第一章 总则 — chapters of long plans and regulations\n", "",
