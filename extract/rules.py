@@ -74,7 +74,7 @@ def using(path: str | os.PathLike | None) -> Iterator[None]:
         >>> from planx import rules
         >>> with rules.using("rules"):
         ...     rules.load("policy_tools")["min_score"]
-        3
+        1
         >>> rules.chosen_rules_dir() is None
         True
     """
