@@ -24,11 +24,22 @@ def is_task_section(doc: Doc, section: Span) -> bool:
     return not (context and "tasks" not in roles) and not in_box(doc, section.start)
 
 
-def lead_sentence(doc: Doc, para: Span, start: int | None = None, relaxed: bool = False) -> tuple[int, int, str] | None:
-    """``(start, end, title)`` of the lead sentence opening ``para`` (or its text from
-    ``start``, after a run-in heading), or ``None``. A ``relaxed`` lead may hold one comma
-    (优化管理体制机制，强化部门分工协作): only a section whose every paragraph opens so has them."""
-    config = rules.load("measures")["lead_sentence"]
+#: Where each shape of task sentence takes its length limit and its forbidden marks
+#: (rules/measures.yaml): a lead (strict), a lead of two clauses (relaxed: 优化管理体制机制，
+#: 强化部门分工协作, only where every paragraph of a section opens so) and a run-in topic.
+SHAPES = {
+    "strict": (("lead_sentence", "max_chars"), ("lead_sentence", "forbidden")),
+    "relaxed": (("lead_sentence", "max_chars_relaxed"), ("lead_sentence", "forbidden_relaxed")),
+    "run_in": (("run_in", "max_chars"), ("run_in", "forbidden")),
+}
+
+
+def lead_sentence(doc: Doc, para: Span, start: int | None = None, shape: str = "strict") -> tuple[int, int, str] | None:
+    """``(start, end, title)`` of the task sentence of ``shape`` (:data:`SHAPES`) opening
+    ``para``, or its text from ``start`` (after a run-in heading, or a sentence inside it),
+    or ``None``."""
+    (block, limit_key), forbidden_path = SHAPES[shape]
+    limit = rules.load("measures")[block][limit_key]
     begin = para.start if start is None else start
     text = text_of(doc)[begin : para.end]
     prefix = rules.pattern("measures", "lead_sentence", "prefix").match(text)
@@ -37,8 +48,7 @@ def lead_sentence(doc: Doc, para: Span, start: int | None = None, relaxed: bool 
     if stop < 0 or stop == len(text) - 1 and not (para._.bold_lead and start is None):
         return None
     title = text[offset:stop]
-    forbidden = rules.pattern("measures", "lead_sentence", "forbidden_relaxed" if relaxed else "forbidden")
-    limit = config["max_chars_relaxed" if relaxed else "max_chars"]
+    forbidden = rules.pattern("measures", *forbidden_path)
     if not (2 <= len(title) <= limit) or forbidden.search(title) or title.count("，") > 1:
         return None
     return begin + offset, begin + stop, title
@@ -72,11 +82,13 @@ def find_measures(doc: Doc) -> Doc:
         if not is_task_section(doc, section):
             continue
         parent_path = " > ".join(section._.path[:-1])
-        leads = _leads(doc, section, heading_ends)
+        paragraphs = [p for p in spans_within(doc, PARAGRAPHS, section.start, section.end) if not in_box(doc, p.start)]
+        leads = _leads(doc, paragraphs, heading_ends)
         items = _enumerated(doc, section)
         if leads and items and items[0][0] > leads[0][1][0]:  # leads whose paragraphs enumerate points
             items = []
-        run_ins = [] if items else _run_ins(doc, section, heading_ends, leads)
+        run_ins = [] if items else _run_ins(doc, section, paragraphs, heading_ends, leads)
+        head = heading_of(doc, section)
         if items:
             rows.extend(_row(path_text(section), title, text_of(doc)[start:end], start, end, "enumerated")
                         for start, end, title in items)
@@ -87,8 +99,7 @@ def find_measures(doc: Doc) -> Doc:
             for para, (start, _end, title) in leads:
                 text = text_of(doc)[start : para.end]
                 rows.append(_row(path_text(section), title, text, start, para.end, "lead_sentence"))
-        elif heading_of(doc, section)._.style not in rules.lexicon("measures", "no_measure_styles"):
-            head = heading_of(doc, section)
+        elif head._.style not in rules.lexicon("measures", "no_measure_styles"):
             title = text_of(doc)[head._.title_start : _sentence_end(doc, head)]
             text = text_of(doc)[head.start : section.end].strip()
             rows.append(_row(parent_path, title, text, head.start, section.end, f"heading_{head._.style}"))
@@ -110,8 +121,9 @@ def _sentence_end(doc: Doc, head: Span) -> int:
     return end.start() if end else head.end
 
 
-def _leads(doc: Doc, section: Span, heading_ends: dict[int, int]) -> list[tuple[Span, tuple[int, int, str]]]:
-    """``(paragraph, lead)`` for each paragraph of ``section`` that opens with a lead sentence.
+def _leads(doc: Doc, paragraphs: list[Span], heading_ends: dict[int, int]) -> list[tuple[Span, tuple[int, int, str]]]:
+    """``(paragraph, lead)`` for each of a section's ``paragraphs`` that opens with a lead
+    sentence.
 
     A heading's paragraph counts from the heading's end (（五）提升风险防控能力。筑牢危险废物源头
     防线。… runs its first lead in) when another paragraph leads too. Relaxed leads (one comma)
@@ -119,16 +131,15 @@ def _leads(doc: Doc, section: Span, heading_ends: dict[int, int]) -> list[tuple[
     opening alone is as likely a sentence.
     """
     body = []
-    for para in spans_within(doc, PARAGRAPHS, section.start, section.end):
-        if in_box(doc, para.start):
-            continue
+    for para in paragraphs:
         start = heading_ends.get(para.start)
         if start is not None:
-            start += len(text_of(doc)[start : para.end]) - len(text_of(doc)[start : para.end].lstrip("。 "))
+            rest = text_of(doc)[start : para.end]
+            start += len(rest) - len(rest.lstrip("。 "))
             if start >= para.end:
                 continue
         body.append((para, start))
-    relaxed = [(p, lead_sentence(doc, p, start, relaxed=True)) for p, start in body]
+    relaxed = [(p, lead_sentence(doc, p, start, "relaxed")) for p, start in body]
     if len(relaxed) >= 2 and all(lead for _, lead in relaxed):
         return relaxed
     leads = [(p, lead_sentence(doc, p, start)) for p, start in body]
@@ -137,7 +148,7 @@ def _leads(doc: Doc, section: Span, heading_ends: dict[int, int]) -> list[tuple[
     return leads if any(p.start not in heading_ends for p, _ in leads) else []
 
 
-def _run_ins(doc: Doc, section: Span, heading_ends: dict[int, int],
+def _run_ins(doc: Doc, section: Span, paragraphs: list[Span], heading_ends: dict[int, int],
              leads: list[tuple[Span, tuple[int, int, str]]]) -> list[tuple[int, int, str, str]]:
     """``(start, end, title, rule)`` of the run-in topic sentences of ``section`` with its leads,
     or ``[]`` when it has fewer than ``run_in.min_count`` run-ins or no more than paragraphs.
@@ -147,39 +158,25 @@ def _run_ins(doc: Doc, section: Span, heading_ends: dict[int, int],
     run-in convention has it; a news reprint sets a whole report item in one such paragraph.
     Each measure runs to the next one or the section's end.
     """
-    config = rules.load("measures")["run_in"]
     head_end = heading_ends.get(section.start, section.start)
     found = {}
-    paragraphs = [p for p in spans_within(doc, PARAGRAPHS, section.start, section.end) if not in_box(doc, p.start)]
     for para in paragraphs:
         sentences = spans_within(doc, SENTENCES, para.start, para.end)
-        topics = [_topic(doc, sentence, config["max_chars"]) if sentence.start > head_end else None
+        topics = [lead_sentence(doc, para, sentence.start, "run_in") if sentence.start > head_end else None
                   for sentence in sentences]
         # Not a paragraph's first sentence (that is a lead) nor its last: the text it names,
         # no topic itself, follows it.
         for topic, following in zip(topics[1:-1], topics[2:]):
             if topic and not following:
-                found[topic[0]] = (*topic, "run_in")
+                found[topic[0]] = (topic[0], topic[2], "run_in")
     # More run-ins than paragraphs: they structure the section. Fewer, and they are short
     # sentences of paragraphs that have their own leads.
-    if len(found) < config["min_count"] or len(found) <= len(paragraphs):
+    if len(found) < rules.load("measures")["run_in"]["min_count"] or len(found) <= len(paragraphs):
         return []
     for _para, (start, _end, title) in leads:
         found.setdefault(start, (start, title, "lead_sentence"))
     starts = sorted(found)
     return [(*found[a][:1], b, *found[a][1:]) for a, b in zip(starts, starts[1:] + [section.end])]
-
-
-def _topic(doc: Doc, sentence: Span, max_chars: int) -> tuple[int, str] | None:
-    """``(start, title)`` when ``sentence`` has a run-in topic's shape: one short clause."""
-    raw = text_of(doc)[sentence.start : sentence.end].strip()
-    opening = rules.pattern("measures", "lead_sentence", "prefix").match(raw)
-    title = raw[opening.end() if opening else 0 :]
-    if not title.endswith("。") or not 2 <= len(title) - 1 <= max_chars:
-        return None
-    if rules.pattern("measures", "run_in", "forbidden").search(title[:-1]):
-        return None
-    return sentence.end - len(title), title[:-1]
 
 
 def _enumerated(doc: Doc, section: Span) -> list[tuple[int, int, str]]:
