@@ -62,10 +62,12 @@ def _joint(text: str, start: int, end: int) -> list[tuple[list, str | None]]:
     """``[(names, role)]`` for ``text[start:end]``: A会同B gives A's names the lead and B's
     support; other text gives its names and no role of its own."""
     found = rules.pattern("agencies", "jointly").fullmatch(text[start:end])  # a slice: the rule anchors at ^
-    if not found:
-        return [(split_names(text[start:end], start), None)]
-    return [(split_names(found.group("lead"), start + found.start("lead")), "lead"),
-            (split_names(found.group("support"), start + found.start("support")), "support")]
+    return _joint_names(found, start) if found else [(split_names(text[start:end], start), None)]
+
+
+def _joint_names(found, offset: int) -> list[tuple[list, str]]:
+    """The lead's and the supporters' names of a ``jointly`` match found at ``offset``."""
+    return [(split_names(found.group(role), offset + found.start(role)), role) for role in ("lead", "support")]
 
 
 def _rows(names, role: str, rule: str) -> list[dict]:
@@ -92,9 +94,8 @@ def find_agencies(doc: Doc) -> Doc:
         if not (led or match or joint) or any(where(doc, sentence.start) for where in (in_table, in_review, in_box)):
             continue
         for found in joint:
-            for role, group in (("lead", "lead"), ("support", "support")):
-                rows.extend(_rows(split_names(found.group(group), sentence.start + found.start(group)), role,
-                                  "agencies.jointly"))
+            for names, role in _joint_names(found, sentence.start):
+                rows.extend(_rows(names, role, "agencies.jointly"))
         for found in led:
             role = "lead" if found.group("verb") == "牵头" else "responsible"
             rows.extend(_rows(split_names(found.group("names"), sentence.start + found.start("names")), role,

@@ -351,14 +351,12 @@ def find_places(text: str, region_code: str | None = None) -> list[Place]:
                 found = None
         if found:
             name, form = found
-            zone = _local_zone(gazetteer, text, i, name, form, region)
             if name.rule == BLEND:
                 places.extend(_blend_parts(name.entry.canonical, i, form, region))
-            elif zone:
-                places.append(zone)
-                form = zone.text
             else:
-                places.append(_place(name, i, form))
+                place = _local_zone(gazetteer, text, i, name, form, region) or _place(name, i, form)
+                places.append(place)
+                form = place.text
             i += len(form)
             previous, previous_end = name.entry, i
         else:
@@ -392,37 +390,28 @@ def _blend_parts(blend: str, start: int, form: str, region: str | None) -> list[
     return out
 
 
-def find_townships(text: str, region_code: str | None, places: list[Place]) -> list[Place]:
+def find_townships(text: str, region_code: str | None, region: str, places: list[Place]) -> list[Place]:
     """The townships (庞口镇, 蒲口乡) a city's or county's plan names, where no place was found.
 
     The division lists stop at counties, so a township has no code or level; its parent is
-    the plan's region. A provincial or national plan's 镇 is as often a class (重点镇) as a name.
+    the plan's ``region`` (the name of ``region_code``). A provincial or national plan's 镇 is
+    as often a class (重点镇) as a name.
 
     Example:
-        >>> [p.text for p in find_townships("以庞口镇、蒲口乡为重点，建设特色小镇。", "130628", [])]
+        >>> [p.text for p in find_townships("以庞口镇、蒲口乡为重点，建设特色小镇。", "130628", "高阳县", [])]
         ['庞口镇', '蒲口乡']
     """
-    region = _region(region_code)
-    if region is None or region.endswith("0000"):
+    code = _region(region_code)
+    if code is None or code.endswith("0000"):
         return []
-    parent = next((p.canonical for p in [resolve_code(region)] if p), "")
     taken = [(p.start, p.end) for p in places]
     generic = rules.pattern("gazetteer/matching", "township_generic")
     out = []
     for found in rules.pattern("gazetteer/matching", "township").finditer(text):
         if generic.search(found.group()) or any(a < found.end() and found.start() < b for a, b in taken):
             continue
-        out.append(Place(found.start(), found.end(), found.group(), found.group(), "", parent, None, TOWNSHIP))
+        out.append(Place(found.start(), found.end(), found.group(), found.group(), "", region, None, TOWNSHIP))
     return out
-
-
-def resolve_code(code: str) -> Place | None:
-    """The division whose code is ``code``, as a :class:`Place` named by its full name."""
-    for candidates in _gazetteer().names.values():
-        for name in candidates:
-            if name.entry.admin_code == code and name.kind == "full":
-                return _place(name, 0, name.entry.canonical)
-    return None
 
 
 def resolve(name: str, region_code: str | None = None) -> Place | None:
@@ -482,7 +471,7 @@ def _word_boundaries(directory: str) -> WordBoundaries:
     return words.from_rules(_load(directory).names)
 
 
-@component("planx_places", requires=("doc._.region_code",), writes=(PLACES,))
+@component("planx_places", requires=("doc._.region_code", "doc._.region"), writes=(PLACES,))
 def place_candidates(doc: Doc) -> Doc:
     """Every place named in the text, resolved against the document's region; labelled
     :data:`INSIDE_WORD` when its edge cuts through a word (芙蓉 in 金芙蓉基金:
@@ -490,7 +479,8 @@ def place_candidates(doc: Doc) -> Doc:
     doc.spans[PLACES] = []
     boundaries = _word_boundaries(str(rules.rules_dir()))
     found = find_places(text_of(doc), doc._.region_code)
-    found = sorted(found + find_townships(text_of(doc), doc._.region_code, found), key=lambda p: p.start)
+    townships = find_townships(text_of(doc), doc._.region_code, doc._.region or "", found)
+    found = sorted(found + townships, key=lambda p: p.start)
     for place in found:
         inside = boundaries.cuts_a_word(text_of(doc), place.start, place.end)
         label = INSIDE_WORD if inside else place.level or place.rule  # a township has no level
